@@ -1,0 +1,37 @@
+/**
+ * Errors carry their own verdict, made where they are raised: may the job be tried again, and how
+ * soon. The worker only reads the verdict; it never guesses from a message.
+ */
+export class OrchestratorError extends Error {
+  readonly retryable: boolean;
+  readonly retryAfterMs: number | undefined;
+  constructor(message: string, options: { retryable: boolean; retryAfterMs?: number; cause?: unknown }) {
+    super(message, { cause: options.cause });
+    this.name = new.target.name;
+    this.retryable = options.retryable;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+/** Input that will not get better by trying again: a malformed model reply, a refused edit, bad config. */
+export class PermanentError extends OrchestratorError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, { ...options, retryable: false });
+  }
+}
+
+export function isRetryable(error: unknown): boolean {
+  return error instanceof OrchestratorError ? error.retryable : false;
+}
+
+export function retryAfterMs(error: unknown): number | undefined {
+  return error instanceof OrchestratorError ? error.retryAfterMs : undefined;
+}
+
+export function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = error.cause instanceof Error ? ` (cause: ${error.cause.message})` : "";
+    return `${error.message}${cause}`;
+  }
+  return String(error);
+}

@@ -1,0 +1,83 @@
+/*
+ * One function per edge of the task state machine (drawn in task-states.ts). Each asserts the
+ * task is in a state the edge leaves from, writes the new state with whatever the phase recorded,
+ * and appends to the event log, all in one SQLite transaction.
+ */
+import type { NewJob } from "../store/jobs.js";
+import { enqueueJob } from "../store/jobs.js";
+import type { Db } from "../store/open-database.js";
+import { appendTaskEvent } from "../store/task-events.js";
+import type { NewTask, Task, TaskPatch } from "../store/tasks.js";
+import { getTask, insertTask, updateTask } from "../store/tasks.js";
+import { activeStates, TaskState } from "./task-states.js";
+
+export class TransitionError extends Error {
+  override readonly name = "TransitionError";
+  constructor(
+    readonly transition: string,
+    readonly taskId: number,
+    readonly actual: TaskState | undefined,
+    readonly expected: readonly TaskState[],
+  ) {
+    super(
+      actual === undefined
+        ? `Cannot ${transition}: task ${taskId} does not exist.`
+        : `Cannot ${transition}: task ${taskId} is ${actual}, expected ${expected.join(" or ")}.`,
+    );
+  }
+}
+
+export interface TransitionInput {
+  readonly at: number;
+  readonly patch?: TaskPatch;
+  readonly detail?: Record<string, unknown>;
+  /** The job that carries the task on from its new state, enqueued in the same transaction. */
+  readonly enqueue?: NewJob;
+}
+
+export type Transition = ((db: Db, taskId: number, input: TransitionInput) => Task) & {
+  readonly transitionName: string;
+  readonly from: readonly TaskState[];
+  readonly to: TaskState;
+};
+
+function defineTransition(name: string, from: readonly TaskState[], to: TaskState): Transition {
+  const apply = (db: Db, taskId: number, input: TransitionInput): Task =>
+    db.transaction(() => {
+      const task = getTask(db, taskId);
+      if (!task || !from.includes(task.state)) throw new TransitionError(name, taskId, task?.state, from);
+      const updated = updateTask(db, taskId, input.at, input.patch ?? {}, to);
+      appendTaskEvent(db, { taskId, at: input.at, kind: name, fromState: task.state, toState: to, detail: input.detail ?? {} });
+      if (input.enqueue) enqueueJob(db, { ...input.enqueue, taskId }, input.at);
+      return updated;
+    })();
+  return Object.assign(apply, { transitionName: name, from, to });
+}
+
+/** Creates a task in `queued` and logs `created`; the partial unique index refuses a second active task for the issue. */
+export function createTask(db: Db, task: NewTask, input: Omit<TransitionInput, "patch" | "enqueue"> & { enqueue?: (taskId: number) => NewJob }): Task {
+  return db.transaction(() => {
+    const created = insertTask(db, task, TaskState.queued, input.at);
+    appendTaskEvent(db, { taskId: created.id, at: input.at, kind: "created", toState: TaskState.queued, detail: input.detail ?? {} });
+    if (input.enqueue) enqueueJob(db, input.enqueue(created.id), input.at);
+    return created;
+  })();
+}
+
+export const startPlanning = defineTransition("start_planning", [TaskState.queued], TaskState.planning);
+export const startImplementing = defineTransition("start_implementing", [TaskState.planning], TaskState.implementing);
+export const startPushing = defineTransition("start_pushing", [TaskState.implementing], TaskState.pushing);
+export const awaitCi = defineTransition("await_ci", [TaskState.pushing], TaskState.awaitingCi);
+export const ciPassed = defineTransition("ci_passed", [TaskState.awaitingCi], TaskState.awaitingReview);
+/** A reviewer with write access approved; before CI finished counts too, the human gate is theirs. */
+export const approve = defineTransition("approve", [TaskState.awaitingReview, TaskState.awaitingCi], TaskState.done);
+/** The pull request was merged by a person. */
+export const merged = defineTransition("merged", activeStates, TaskState.done);
+
+const pausable = activeStates.filter((s) => s !== TaskState.needsHuman);
+/** Paused for a person: budget spent, CI red with no fix loop yet, a failure that repeats. */
+export const handToHuman = defineTransition("hand_to_human", pausable, TaskState.needsHuman);
+export const fail = defineTransition("fail", activeStates, TaskState.failed);
+export const cancel = defineTransition("cancel", activeStates, TaskState.cancelled);
+
+export const transitions: readonly Transition[] = [startPlanning, startImplementing, startPushing, awaitCi, ciPassed, approve, merged, handToHuman, fail, cancel];

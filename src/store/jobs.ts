@@ -1,0 +1,115 @@
+/*
+ * The durable job queue. A job's life lives in this table, every change one statement:
+ *
+ *   enqueueJob ─► pending ──claimJob──► pending + lease (locked_by, locked_until)
+ *                   ▲                        │
+ *                   │ retryJob (run_at later) ├─ completeJob ─► done
+ *                   └────────────────────────┤
+ *                                            └─ buryJob ─► dead
+ *
+ * A lease that runs out (the worker crashed) makes the job claimable again; no job of a task is
+ * claimed while another job of the same task holds a lease, so a task's phases never overlap.
+ */
+import type { Db } from "./open-database.js";
+
+export interface Job {
+  readonly id: number;
+  readonly kind: string;
+  readonly payload: unknown;
+  readonly taskId: number | null;
+  readonly runAt: number;
+  readonly attempts: number;
+  readonly maxAttempts: number;
+  readonly lastError: string | null;
+}
+
+interface JobRow {
+  id: number;
+  kind: string;
+  payload: string;
+  task_id: number | null;
+  run_at: number;
+  attempts: number;
+  max_attempts: number;
+  last_error: string | null;
+}
+
+function toJob(row: JobRow): Job {
+  return {
+    id: row.id,
+    kind: row.kind,
+    payload: JSON.parse(row.payload) as unknown,
+    taskId: row.task_id,
+    runAt: row.run_at,
+    attempts: row.attempts,
+    maxAttempts: row.max_attempts,
+    lastError: row.last_error,
+  };
+}
+
+export interface NewJob {
+  readonly kind: string;
+  readonly payload: unknown;
+  readonly taskId?: number | null;
+  /** Enqueueing a second job with the same key does nothing: webhook redeliveries, retried handlers. */
+  readonly uniqueKey?: string | null;
+  readonly runAt: number;
+  readonly maxAttempts?: number;
+}
+
+/** Returns the new job's id, or undefined when a job with the same unique key already exists. */
+export function enqueueJob(db: Db, job: NewJob, at: number): number | undefined {
+  const row = db
+    .prepare<unknown[], { id: number }>(
+      `INSERT INTO jobs (kind, payload, task_id, unique_key, run_at, max_attempts, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (unique_key) DO NOTHING RETURNING id`,
+    )
+    .get(job.kind, JSON.stringify(job.payload), job.taskId ?? null, job.uniqueKey ?? null, job.runAt, job.maxAttempts ?? 5, at);
+  return row?.id;
+}
+
+/** Leases the next runnable job to `workerId` until `now + leaseMs`, counting the attempt. */
+export function claimJob(db: Db, workerId: string, now: number, leaseMs: number): Job | undefined {
+  const row = db
+    .prepare<[{ worker: string; until: number; now: number }], JobRow>(
+      `UPDATE jobs SET locked_by = @worker, locked_until = @until, attempts = attempts + 1
+       WHERE id = (
+         SELECT j.id FROM jobs j
+         WHERE j.state = 'pending' AND j.run_at <= @now AND (j.locked_until IS NULL OR j.locked_until <= @now)
+           AND (j.task_id IS NULL OR NOT EXISTS (
+             SELECT 1 FROM jobs o WHERE o.task_id = j.task_id AND o.id <> j.id AND o.state = 'pending' AND o.locked_until > @now))
+         ORDER BY j.run_at, j.id LIMIT 1)
+       RETURNING id, kind, payload, task_id, run_at, attempts, max_attempts, last_error`,
+    )
+    .get({ worker: workerId, until: now + leaseMs, now });
+  return row && toJob(row);
+}
+
+/** Extends a lease the worker still holds; false when the lease was lost (taken by another worker). */
+export function extendLease(db: Db, jobId: number, workerId: string, until: number): boolean {
+  return db.prepare("UPDATE jobs SET locked_until = ? WHERE id = ? AND locked_by = ? AND state = 'pending'").run(until, jobId, workerId).changes === 1;
+}
+
+export function completeJob(db: Db, jobId: number, at: number): void {
+  db.prepare("UPDATE jobs SET state = 'done', locked_by = NULL, locked_until = NULL, finished_at = ? WHERE id = ?").run(at, jobId);
+}
+
+export function retryJob(db: Db, jobId: number, runAt: number, error: string): void {
+  db.prepare("UPDATE jobs SET run_at = ?, locked_by = NULL, locked_until = NULL, last_error = ? WHERE id = ?").run(runAt, error, jobId);
+}
+
+export function buryJob(db: Db, jobId: number, at: number, error: string): void {
+  db.prepare("UPDATE jobs SET state = 'dead', locked_by = NULL, locked_until = NULL, last_error = ?, finished_at = ? WHERE id = ?").run(error, at, jobId);
+}
+
+/** When the next pending job becomes runnable (its run_at, or when its lease runs out), for the worker's timer. */
+export function nextJobDueAt(db: Db): number | undefined {
+  const row = db
+    .prepare<[], { due: number | null }>("SELECT min(max(run_at, coalesce(locked_until, 0))) AS due FROM jobs WHERE state = 'pending'")
+    .get();
+  return row?.due ?? undefined;
+}
+
+export function countJobs(db: Db, state: "pending" | "done" | "dead"): number {
+  return db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM jobs WHERE state = ?").get(state)?.n ?? 0;
+}

@@ -1,0 +1,6 @@
+import { initial } from "./0001-initial.js";
+
+/** Numbered migrations, applied in order; `PRAGMA user_version` records how many have run. */
+export const migrations: readonly { readonly version: number; readonly name: string; readonly sql: string }[] = [
+  { version: 1, name: "initial", sql: initial },
+];

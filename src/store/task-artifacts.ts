@@ -1,0 +1,15 @@
+import type { Db } from "./open-database.js";
+
+/** Named JSON documents a task produces and later phases read (the plan, the change set, …). */
+export function saveArtifact(db: Db, taskId: number, kind: string, content: unknown, at: number): void {
+  db.prepare(
+    `INSERT INTO task_artifacts (task_id, kind, content, created_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT (task_id, kind) DO UPDATE SET content = excluded.content, created_at = excluded.created_at`,
+  ).run(taskId, kind, JSON.stringify(content), at);
+}
+
+/** The stored JSON, unparsed; the caller checks it against its own schema. */
+export function loadArtifact(db: Db, taskId: number, kind: string): unknown {
+  const row = db.prepare<[number, string], { content: string }>("SELECT content FROM task_artifacts WHERE task_id = ? AND kind = ?").get(taskId, kind);
+  return row === undefined ? undefined : (JSON.parse(row.content) as unknown);
+}
