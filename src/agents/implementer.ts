@@ -1,0 +1,80 @@
+import type { LlmMessage, LlmToolResultBlock, LlmToolUseBlock } from "../llm/llm-client.js";
+import type { Workspace } from "../workspace/workspace.js";
+import type { AskModel } from "./ask-model.js";
+import type { FinishInput } from "./implementer-tools.js";
+import { applyEditTool, finishTool, implementerTools } from "./implementer-tools.js";
+import type { Plan } from "./planner.js";
+import { renderPlan } from "./planner.js";
+import type { IssueInput, RepoContext } from "./prompt-context.js";
+import { renderIssue } from "./prompt-context.js";
+import { PermanentError } from "../engine/errors.js";
+import { describeZodError } from "./tool-schema.js";
+
+/** The model kept editing without finishing; the limit fails closed. */
+export class TurnLimitError extends PermanentError {}
+
+export interface Implementation {
+  readonly finish: FinishInput;
+  readonly turns: number;
+  readonly failedEdits: number;
+}
+
+const implementerInstructions = `You are the implementer of Orchestrator, a careful senior engineer. Carry out the plan by editing files with the tools: write_file, replace_in_file, delete_file. Make every change the plan needs, including its tests, and nothing else. Match the repository's style. An edit that fails comes back to you with the reason; fix it. When all edits are made, call finish with a summary and a commit message.`;
+
+/**
+ * Runs the edit loop: each reply's tool calls are applied to the workspace and their results go
+ * back to the model, until it calls `finish` with every edit of that reply applied, or the turn
+ * limit is reached. The limit fails closed: an unfinished implementation is never committed.
+ */
+export async function implementPlan(
+  ask: AskModel,
+  workspace: Workspace,
+  input: { model: string; context: RepoContext; issue: IssueInput; plan: Plan; maxTurns?: number; maxTokens?: number },
+): Promise<Implementation> {
+  const maxTurns = input.maxTurns ?? 8;
+  const messages: LlmMessage[] = [
+    {
+      role: "user",
+      content: [{ type: "text", text: `${renderIssue(input.issue)}\n\n## Plan\n\n${renderPlan(input.plan)}\n\nImplement the plan now.` }],
+    },
+  ];
+  let failedEdits = 0;
+  for (let turn = 1; turn <= maxTurns; turn += 1) {
+    const response = await ask({
+      model: input.model,
+      system: [{ type: "text", text: implementerInstructions }, input.context.block],
+      messages,
+      tools: implementerTools.map((t) => t.spec),
+      maxTokens: input.maxTokens ?? 16_000,
+    });
+    messages.push({ role: "assistant", content: response.content.length > 0 ? response.content : [{ type: "text", text: "(no reply)" }] });
+    const calls = response.content.filter((b): b is LlmToolUseBlock => b.type === "tool_use");
+    if (calls.length === 0) {
+      messages.push({ role: "user", content: [{ type: "text", text: "Use the tools to make the edits, then call finish." }] });
+      continue;
+    }
+    const results: LlmToolResultBlock[] = [];
+    let finish: FinishInput | undefined;
+    let failedThisTurn = 0;
+    for (const call of calls) {
+      if (call.name === finishTool.spec.name) {
+        const parsed = finishTool.schema.safeParse(call.input);
+        if (parsed.success) finish = parsed.data;
+        results.push({ type: "tool_result", toolUseId: call.id, content: parsed.success ? "noted" : `invalid input: ${describeZodError(parsed.error)}`, ...(parsed.success ? {} : { isError: true }) });
+        continue;
+      }
+      const result = applyEditTool(workspace, call.name, call.input);
+      if (!result.ok) failedThisTurn += 1;
+      results.push({ type: "tool_result", toolUseId: call.id, content: result.message, ...(result.ok ? {} : { isError: true }) });
+    }
+    failedEdits += failedThisTurn;
+    if (finish && failedThisTurn === 0) return { finish, turns: turn, failedEdits };
+    messages.push({
+      role: "user",
+      content: finish
+        ? [...results, { type: "text", text: `${failedThisTurn} edit(s) failed, so finish was not accepted. Fix them, then call finish again.` }]
+        : results,
+    });
+  }
+  throw new TurnLimitError(`The implementer did not finish within ${maxTurns} turns (${failedEdits} edits failed along the way).`);
+}

@@ -1,0 +1,224 @@
+import type { Octokit } from "@octokit/rest";
+import { z } from "zod";
+import type { RepoSnapshot } from "../context/repo-snapshot.js";
+import { unpackTarball } from "../context/unpack-tarball.js";
+import type {
+  CheckRunSummary,
+  CheckRunUpdate,
+  CommitRequest,
+  GitHubGateway,
+  PermissionLevel,
+  PullRequestRef,
+  RepoRef,
+} from "./github-gateway.js";
+import { classifyGitHubError, GitHubError, githubStatus } from "./github-errors.js";
+import { checkRunsSchema, toCheckRunSummary } from "./check-run-schemas.js";
+
+/** All the gateway needs of Octokit; Probot's installation client and @octokit/rest both provide it. */
+export type OctokitLike = Pick<Octokit, "request">;
+
+// Responses are checked at the edge, for the fields we read; GitHub may add fields freely.
+const permissionSchema = z.object({ permission: z.string(), role_name: z.string().optional() });
+const branchSchema = z.object({ commit: z.object({ sha: z.string(), commit: z.object({ tree: z.object({ sha: z.string() }) }) }) });
+const shaSchema = z.object({ sha: z.string() });
+const gitCommitSchema = z.object({ sha: z.string(), tree: z.object({ sha: z.string() }) });
+const pullSchema = z.object({ number: z.number(), html_url: z.string(), head: z.object({ sha: z.string() }) });
+const commentSchema = z.object({ id: z.number(), body: z.string().optional() });
+const idSchema = z.object({ id: z.number() });
+
+const roleOrder: Record<string, PermissionLevel> = {
+  admin: "admin",
+  maintain: "maintain",
+  write: "write",
+  triage: "triage",
+  read: "read",
+  none: "none",
+};
+
+export class OctokitGateway implements GitHubGateway {
+  readonly #octokit: OctokitLike;
+
+  constructor(octokit: OctokitLike) {
+    this.#octokit = octokit;
+  }
+
+  async #call<T>(doing: string, request: () => Promise<T>): Promise<T> {
+    try {
+      return await request();
+    } catch (error) {
+      throw classifyGitHubError(doing, error);
+    }
+  }
+
+  async getPermission(repo: RepoRef, username: string): Promise<PermissionLevel> {
+    try {
+      const { data } = await this.#octokit.request("GET /repos/{owner}/{repo}/collaborators/{username}/permission", { ...repo, username });
+      const parsed = permissionSchema.parse(data);
+      // role_name distinguishes maintain and triage, which the legacy `permission` folds into write and read.
+      return roleOrder[parsed.role_name ?? parsed.permission] ?? roleOrder[parsed.permission] ?? "none";
+    } catch (error) {
+      if (githubStatus(error) === 404) return "none";
+      throw classifyGitHubError(`read the permission of @${username}`, error);
+    }
+  }
+
+  async readSnapshot(repo: RepoRef, branch: string): Promise<RepoSnapshot> {
+    const { data } = await this.#call(`read branch ${branch}`, () =>
+      this.#octokit.request("GET /repos/{owner}/{repo}/branches/{branch}", { ...repo, branch }),
+    );
+    const head = branchSchema.parse(data).commit;
+    return this.#download(repo, branch, head.sha, head.commit.tree.sha);
+  }
+
+  async readSnapshotAt(repo: RepoRef, branch: string, commitSha: string): Promise<RepoSnapshot> {
+    const { data } = await this.#call(`read commit ${commitSha}`, () =>
+      this.#octokit.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { ...repo, commit_sha: commitSha }),
+    );
+    return this.#download(repo, branch, commitSha, gitCommitSchema.parse(data).tree.sha);
+  }
+
+  async #download(repo: RepoRef, branch: string, commitSha: string, treeSha: string): Promise<RepoSnapshot> {
+    const archive = await this.#call(`download ${repo.owner}/${repo.repo} at ${commitSha}`, () =>
+      this.#octokit.request("GET /repos/{owner}/{repo}/tarball/{ref}", { ...repo, ref: commitSha }),
+    );
+    if (!(archive.data instanceof ArrayBuffer)) {
+      throw new GitHubError(`The archive of ${repo.owner}/${repo.repo}@${commitSha} came back as ${typeof archive.data}, not bytes.`, archive.status, {
+        retryable: false,
+      });
+    }
+    const files = await unpackTarball(new Uint8Array(archive.data));
+    return { ...repo, branch, commitSha, treeSha, files };
+  }
+
+  async commitFiles(repo: RepoRef, commit: CommitRequest): Promise<{ commitSha: string }> {
+    const tree = commit.changes.map((change) =>
+      change.kind === "write"
+        ? { path: change.path, mode: change.executable ? ("100755" as const) : ("100644" as const), type: "blob" as const, content: change.content }
+        : { path: change.path, mode: "100644" as const, type: "blob" as const, sha: null },
+    );
+    const treeSha = shaSchema.parse(
+      (await this.#call("create the commit tree", () => this.#octokit.request("POST /repos/{owner}/{repo}/git/trees", { ...repo, base_tree: commit.baseTreeSha, tree })))
+        .data,
+    ).sha;
+    const signature = { ...commit.author, date: commit.date };
+    const commitSha = shaSchema.parse(
+      (
+        await this.#call("create the commit", () =>
+          this.#octokit.request("POST /repos/{owner}/{repo}/git/commits", {
+            ...repo,
+            message: commit.message,
+            tree: treeSha,
+            parents: [commit.baseSha],
+            author: signature,
+            committer: signature,
+          }),
+        )
+      ).data,
+    ).sha;
+    try {
+      await this.#octokit.request("POST /repos/{owner}/{repo}/git/refs", { ...repo, ref: `refs/heads/${commit.branch}`, sha: commitSha });
+    } catch (error) {
+      if (githubStatus(error) !== 422) throw classifyGitHubError(`create branch ${commit.branch}`, error);
+      // The branch exists: an earlier attempt of this task made it. Point it at this commit.
+      await this.#call(`move branch ${commit.branch}`, () =>
+        this.#octokit.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", { ...repo, ref: `heads/${commit.branch}`, sha: commitSha, force: true }),
+      );
+    }
+    return { commitSha };
+  }
+
+  async openPullRequest(
+    repo: RepoRef,
+    pr: { head: string; base: string; title: string; body: string; draft: boolean },
+  ): Promise<PullRequestRef> {
+    try {
+      const { data } = await this.#octokit.request("POST /repos/{owner}/{repo}/pulls", { ...repo, ...pr });
+      const created = pullSchema.parse(data);
+      return { number: created.number, url: created.html_url, headSha: created.head.sha };
+    } catch (error) {
+      if (githubStatus(error) !== 422) throw classifyGitHubError(`open a pull request from ${pr.head}`, error);
+      const { data } = await this.#call(`find the pull request from ${pr.head}`, () =>
+        this.#octokit.request("GET /repos/{owner}/{repo}/pulls", { ...repo, head: `${repo.owner}:${pr.head}`, state: "open" }),
+      );
+      const existing = z.array(pullSchema).parse(data)[0];
+      if (!existing) throw classifyGitHubError(`open a pull request from ${pr.head}`, error);
+      return { number: existing.number, url: existing.html_url, headSha: existing.head.sha };
+    }
+  }
+
+  async requestReviewers(repo: RepoRef, prNumber: number, reviewers: readonly string[]): Promise<void> {
+    if (reviewers.length === 0) return;
+    await this.#call(`request reviews from ${reviewers.join(", ")}`, () =>
+      this.#octokit.request("POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers", { ...repo, pull_number: prNumber, reviewers: [...reviewers] }),
+    );
+  }
+
+  async upsertIssueComment(
+    repo: RepoRef,
+    issueNumber: number,
+    comment: { commentId: number | null; marker: string; body: string; since?: string },
+  ): Promise<{ id: number }> {
+    let commentId = comment.commentId;
+    if (commentId === null) {
+      const { data } = await this.#call(`list comments of #${issueNumber}`, () =>
+        this.#octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+          ...repo,
+          issue_number: issueNumber,
+          per_page: 100,
+          ...(comment.since ? { since: comment.since } : {}),
+        }),
+      );
+      commentId = z.array(commentSchema).parse(data).find((c) => c.body?.includes(comment.marker))?.id ?? null;
+    }
+    if (commentId !== null) {
+      try {
+        const { data } = await this.#octokit.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { ...repo, comment_id: commentId, body: comment.body });
+        return idSchema.parse(data);
+      } catch (error) {
+        // Someone deleted the comment: write a new one rather than lose the progress report.
+        if (githubStatus(error) !== 404) throw classifyGitHubError(`edit comment ${commentId}`, error);
+      }
+    }
+    const { data } = await this.#call(`comment on #${issueNumber}`, () =>
+      this.#octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...repo, issue_number: issueNumber, body: comment.body }),
+    );
+    return idSchema.parse(data);
+  }
+
+  async upsertCheckRun(
+    repo: RepoRef,
+    run: { checkRunId: number | null; name: string; headSha: string; externalId: string; detailsUrl?: string } & CheckRunUpdate,
+  ): Promise<{ id: number }> {
+    const fields = {
+      status: run.status,
+      ...(run.conclusion ? { conclusion: run.conclusion } : {}),
+      output: run.output,
+      ...(run.detailsUrl ? { details_url: run.detailsUrl } : {}),
+    };
+    let checkRunId = run.checkRunId;
+    if (checkRunId === null) {
+      const { data } = await this.#call(`list check runs named ${run.name}`, () =>
+        this.#octokit.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", { ...repo, ref: run.headSha, check_name: run.name, per_page: 100 }),
+      );
+      checkRunId = checkRunsSchema.parse(data).check_runs.find((c) => c.external_id === run.externalId)?.id ?? null;
+    }
+    if (checkRunId !== null) {
+      const id = checkRunId;
+      const { data } = await this.#call(`update check run ${id}`, () =>
+        this.#octokit.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", { ...repo, check_run_id: id, ...fields }),
+      );
+      return idSchema.parse(data);
+    }
+    const { data } = await this.#call(`create check run ${run.name}`, () =>
+      this.#octokit.request("POST /repos/{owner}/{repo}/check-runs", { ...repo, name: run.name, head_sha: run.headSha, external_id: run.externalId, ...fields }),
+    );
+    return idSchema.parse(data);
+  }
+
+  async listCheckRuns(repo: RepoRef, ref: string): Promise<CheckRunSummary[]> {
+    const { data } = await this.#call(`list check runs on ${ref}`, () =>
+      this.#octokit.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", { ...repo, ref, per_page: 100 }),
+    );
+    return checkRunsSchema.parse(data).check_runs.map(toCheckRunSummary);
+  }
+}
