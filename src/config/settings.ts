@@ -1,0 +1,64 @@
+import { z } from "zod";
+
+/**
+ * The app's own settings, from the environment (and `.env`, which Probot loads). Probot reads its
+ * own variables (APP_ID, PRIVATE_KEY, WEBHOOK_SECRET, PORT, …); these are Orchestrator's.
+ * Repository behaviour belongs in `.github/orchestrator.yml`, never here.
+ */
+const envSchema = z.object({
+  DATABASE_PATH: z.string().min(1).default(".orchestrator/orchestrator.db"),
+  ORCHESTRATOR_LABEL: z.string().trim().min(1).max(50).default("orchestrator"),
+  ORCHESTRATOR_MODEL: z.string().min(1).default("claude-sonnet-5-5"),
+  ORCHESTRATOR_CONTEXT_TOKENS: z.coerce.number().int().min(1000).max(1_000_000).default(60_000),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  ANTHROPIC_API_KEY: z.string().min(1).optional(),
+  ANTHROPIC_BASE_URL: z.url().optional(),
+  APP_ID: z.coerce.number().int().positive().optional(),
+});
+
+export interface Settings {
+  readonly databasePath: string;
+  /** The label that asks for work. */
+  readonly label: string;
+  readonly model: string;
+  readonly contextTokens: number;
+  readonly workerConcurrency: number;
+  readonly anthropic: { readonly apiKey: string | undefined; readonly baseUrl: string | undefined };
+  /** Our own GitHub App id: check suites and runs from it are ours, not CI. */
+  readonly appId: number | undefined;
+}
+
+export class SettingsError extends Error {
+  override readonly name = "SettingsError";
+}
+
+const hints: Partial<Record<keyof z.infer<typeof envSchema>, string>> = {
+  ORCHESTRATOR_LABEL: "a GitHub label name, e.g. ORCHESTRATOR_LABEL=orchestrator",
+  ORCHESTRATOR_CONTEXT_TOKENS: "a whole number of tokens between 1000 and 1000000, e.g. 60000",
+  WORKER_CONCURRENCY: "a whole number from 1 to 64, e.g. WORKER_CONCURRENCY=4",
+  ANTHROPIC_BASE_URL: "a URL such as https://api.anthropic.com, or leave it unset",
+  APP_ID: "your GitHub App's numeric id, from its settings page",
+};
+
+export function readSettings(env: NodeJS.ProcessEnv): Settings {
+  const parsed = envSchema.safeParse(
+    Object.fromEntries(Object.entries(env).filter(([key, value]) => key in envSchema.shape && value !== "")),
+  );
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const key = String(issue.path[0]) as keyof typeof hints;
+      return `- ${key}: ${issue.message}${hints[key] ? `; expected ${hints[key]}` : ""}`;
+    });
+    throw new SettingsError(`Invalid settings in the environment:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  return {
+    databasePath: e.DATABASE_PATH,
+    label: e.ORCHESTRATOR_LABEL,
+    model: e.ORCHESTRATOR_MODEL,
+    contextTokens: e.ORCHESTRATOR_CONTEXT_TOKENS,
+    workerConcurrency: e.WORKER_CONCURRENCY,
+    anthropic: { apiKey: e.ANTHROPIC_API_KEY, baseUrl: e.ANTHROPIC_BASE_URL },
+    appId: e.APP_ID,
+  };
+}

@@ -1,0 +1,92 @@
+import type { Job } from "../store/jobs.js";
+import { enqueueJob } from "../store/jobs.js";
+import type { Db } from "../store/open-database.js";
+import { getTask } from "../store/tasks.js";
+import type { EngineDeps } from "./engine-deps.js";
+import { describeError } from "./errors.js";
+import {
+  advanceJob,
+  advancePayloadSchema,
+  ciCompletedPayloadSchema,
+  intakePayloadSchema,
+  JobKind,
+  pullRequestClosedPayloadSchema,
+  reviewSubmittedPayloadSchema,
+} from "./job-kinds.js";
+import { runCiCompleted } from "./phases/ci-result.js";
+import { runImplementing } from "./phases/implementing.js";
+import { runIntake } from "./phases/intake.js";
+import { runPlanning } from "./phases/planning.js";
+import { runPushing } from "./phases/pushing.js";
+import { runPullRequestClosed, runReviewSubmitted } from "./phases/review-result.js";
+import { reportProgress } from "./report-progress.js";
+import { isTerminal, TaskState } from "./task-states.js";
+import { fail } from "./transitions.js";
+import type { JobHandler } from "./worker.js";
+
+/** Moves a task through the phase its state calls for; waiting and finished states only refresh what GitHub shows. */
+async function advance(deps: EngineDeps, taskId: number): Promise<void> {
+  const task = getTask(deps.db, taskId);
+  if (!task) return;
+  switch (task.state) {
+    case TaskState.queued:
+    case TaskState.planning:
+      return runPlanning(deps, task);
+    case TaskState.implementing:
+      return runImplementing(deps, task);
+    case TaskState.pushing:
+      return runPushing(deps, task);
+    case TaskState.planReview:
+    case TaskState.awaitingPlanApproval:
+    case TaskState.codeReview:
+    case TaskState.awaitingCi:
+    case TaskState.fixing:
+    case TaskState.awaitingReview:
+    case TaskState.revising:
+    case TaskState.needsHuman:
+    case TaskState.done:
+    case TaskState.cancelled:
+    case TaskState.failed:
+      // A retried job whose transition committed before its report did: finish the report.
+      await reportProgress(deps, await deps.github(task.installationId), task.id);
+  }
+}
+
+export function createJobHandlers(deps: EngineDeps): Record<JobKind, JobHandler> {
+  return {
+    [JobKind.intake]: (job) => runIntake(deps, intakePayloadSchema.parse(job.payload)),
+    [JobKind.advance]: (job) => advance(deps, advancePayloadSchema.parse(job.payload).taskId),
+    [JobKind.ciCompleted]: (job) => runCiCompleted(deps, ciCompletedPayloadSchema.parse(job.payload)),
+    [JobKind.reviewSubmitted]: (job) => runReviewSubmitted(deps, reviewSubmittedPayloadSchema.parse(job.payload)),
+    [JobKind.pullRequestClosed]: (job) => runPullRequestClosed(deps, pullRequestClosedPayloadSchema.parse(job.payload)),
+  };
+}
+
+/** A job that will not run again fails its task, visibly: the progress comment says why. */
+export function createDeadJobHandler(deps: EngineDeps): (job: Job, error: unknown) => Promise<void> {
+  return async (job, error) => {
+    if (job.taskId === null) return;
+    const task = getTask(deps.db, job.taskId);
+    if (!task || isTerminal(task.state)) return;
+    const reason = `${describeError(error)} (after ${job.attempts} attempt${job.attempts === 1 ? "" : "s"}). Remove and add the \`${deps.settings.label}\` label to start again.`;
+    fail(deps.db, task.id, { at: deps.clock.now(), patch: { failure: reason }, detail: { jobId: job.id, kind: job.kind } });
+    await reportProgress(deps, await deps.github(task.installationId), task.id);
+  };
+}
+
+/**
+ * On start-up: any task in a working state with no pending job gets one, so nothing stalls after a
+ * crash. (Transitions enqueue in their own transaction, so this finds work only after manual edits
+ * or a bug; it is cheap insurance.)
+ */
+export function recoverStalledTasks(db: Db, now: number): number {
+  const stalled = db
+    .prepare<[], { id: number }>(
+      `SELECT t.id FROM tasks t
+       WHERE t.state IN ('queued', 'planning', 'implementing', 'pushing')
+         AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.task_id = t.id AND j.state = 'pending')`,
+    )
+    .all();
+  for (const { id } of stalled) enqueueJob(db, advanceJob(id, now), now);
+  return stalled.length;
+}

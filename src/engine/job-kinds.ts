@@ -1,0 +1,49 @@
+import { z } from "zod";
+
+/** Every kind of job the worker runs, with the payload each carries (checked when the job is run). */
+export const JobKind = {
+  intake: "intake",
+  advance: "advance",
+  ciCompleted: "ci_completed",
+  reviewSubmitted: "review_submitted",
+  pullRequestClosed: "pull_request_closed",
+} as const;
+export type JobKind = (typeof JobKind)[keyof typeof JobKind];
+
+const actor = z.object({ login: z.string(), type: z.string() });
+
+export const intakePayloadSchema = z.object({
+  deliveryId: z.string(),
+  installationId: z.number().int(),
+  owner: z.string(),
+  repo: z.string(),
+  defaultBranch: z.string(),
+  issueNumber: z.number().int(),
+  issueTitle: z.string(),
+  issueBody: z.string(),
+  sender: actor,
+  receivedAt: z.number(),
+});
+export type IntakePayload = z.infer<typeof intakePayloadSchema>;
+
+export const advancePayloadSchema = z.object({ taskId: z.number().int() });
+
+export const ciCompletedPayloadSchema = z.object({ taskId: z.number().int(), headSha: z.string(), deliveryId: z.string() });
+export type CiCompletedPayload = z.infer<typeof ciCompletedPayloadSchema>;
+
+export const reviewSubmittedPayloadSchema = z.object({
+  taskId: z.number().int(),
+  deliveryId: z.string(),
+  reviewId: z.number().int(),
+  reviewer: actor,
+  state: z.enum(["approved", "changes_requested", "commented", "dismissed"]),
+  commitId: z.string().nullable(),
+});
+export type ReviewSubmittedPayload = z.infer<typeof reviewSubmittedPayloadSchema>;
+
+export const pullRequestClosedPayloadSchema = z.object({ taskId: z.number().int(), deliveryId: z.string(), merged: z.boolean(), by: z.string() });
+export type PullRequestClosedPayload = z.infer<typeof pullRequestClosedPayloadSchema>;
+
+export function advanceJob(taskId: number, runAt: number): { kind: JobKind; payload: { taskId: number }; taskId: number; runAt: number } {
+  return { kind: JobKind.advance, payload: { taskId }, taskId, runAt };
+}

@@ -1,0 +1,69 @@
+import { setDeliveryOutcome } from "../../store/deliveries.js";
+import { appendTaskEvent } from "../../store/task-events.js";
+import { findActiveTaskForIssue } from "../../store/tasks.js";
+import { decideTrigger } from "../../security/trigger-policy.js";
+import type { EngineDeps } from "../engine-deps.js";
+import type { IntakePayload } from "../job-kinds.js";
+import { advanceJob } from "../job-kinds.js";
+import { createTask } from "../transitions.js";
+
+export function refusalMarker(deliveryId: string): string {
+  return `<!-- orchestrator:refused delivery=${deliveryId} -->`;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Error && "code" in error && error.code === "SQLITE_CONSTRAINT_UNIQUE";
+}
+
+/**
+ * Decides whether a labelling becomes a task. The sender's permission is read from GitHub here, in
+ * the worker, never in the webhook handler. Refusal is one short comment; acceptance freezes the
+ * issue text as it was when labelled and queues the task.
+ */
+export async function runIntake(deps: EngineDeps, payload: IntakePayload): Promise<void> {
+  const { db, clock, log } = deps;
+  const repo = { owner: payload.owner, repo: payload.repo };
+  const github = await deps.github(payload.installationId);
+  const permission = await github.getPermission(repo, payload.sender.login);
+  const decision = decideTrigger(payload.sender, permission);
+  if (!decision.allowed) {
+    await github.upsertIssueComment(repo, payload.issueNumber, {
+      commentId: null,
+      marker: refusalMarker(payload.deliveryId),
+      since: new Date(payload.receivedAt).toISOString(),
+      body: `${refusalMarker(payload.deliveryId)}\n@${payload.sender.login}, only people with write access to this repository can ask Orchestrator to work on an issue. A maintainer can add the \`${deps.settings.label}\` label instead.`,
+    });
+    setDeliveryOutcome(db, payload.deliveryId, `refused:${permission}`);
+    log.info("refused a trigger", { sender: payload.sender.login, permission, issue: payload.issueNumber });
+    return;
+  }
+
+  const active = findActiveTaskForIssue(db, payload.owner, payload.repo, payload.issueNumber);
+  if (active) {
+    appendTaskEvent(db, { taskId: active.id, at: clock.now(), kind: "relabelled", detail: { by: payload.sender.login, deliveryId: payload.deliveryId } });
+    setDeliveryOutcome(db, payload.deliveryId, `already-active:${active.id}`);
+    return;
+  }
+  try {
+    const task = createTask(
+      db,
+      {
+        installationId: payload.installationId,
+        owner: payload.owner,
+        repo: payload.repo,
+        issueNumber: payload.issueNumber,
+        issueTitle: payload.issueTitle,
+        issueBody: payload.issueBody,
+        requestedBy: payload.sender.login,
+        defaultBranch: payload.defaultBranch,
+      },
+      { at: clock.now(), detail: { requestedBy: payload.sender.login, permission, deliveryId: payload.deliveryId }, enqueue: (taskId) => advanceJob(taskId, clock.now()) },
+    );
+    setDeliveryOutcome(db, payload.deliveryId, `task:${task.id}`);
+    log.info("task created", { taskId: task.id, issue: payload.issueNumber, requestedBy: payload.sender.login });
+  } catch (error) {
+    // Two labellings raced; the other one created the task.
+    if (!isUniqueViolation(error)) throw error;
+    setDeliveryOutcome(db, payload.deliveryId, "already-active");
+  }
+}

@@ -1,0 +1,59 @@
+import type { TaskState } from "../engine/task-states.js";
+import { TaskState as S } from "../engine/task-states.js";
+import { formatCount, formatUsd } from "./format.js";
+import type { TaskReport } from "./task-report.js";
+
+export function progressMarker(taskId: number): string {
+  return `<!-- orchestrator:task=${taskId} -->`;
+}
+
+const steps: readonly { readonly label: string; readonly states: readonly TaskState[] }[] = [
+  { label: "Plan", states: [S.queued, S.planning, S.planReview, S.awaitingPlanApproval] },
+  { label: "Implement", states: [S.implementing, S.codeReview] },
+  { label: "Open pull request", states: [S.pushing] },
+  { label: "CI", states: [S.awaitingCi, S.fixing] },
+  { label: "Review", states: [S.awaitingReview, S.revising] },
+];
+
+const headline: Record<TaskState, string> = {
+  queued: "is queued",
+  planning: "is planning",
+  plan_review: "is reviewing the plan",
+  awaiting_plan_approval: "is waiting for the plan to be approved",
+  implementing: "is implementing the plan",
+  code_review: "is reviewing the change",
+  pushing: "is opening the pull request",
+  awaiting_ci: "is waiting for CI",
+  fixing: "is fixing CI",
+  awaiting_review: "is waiting for your review",
+  revising: "is revising after review",
+  done: "finished this task",
+  cancelled: "stopped: the task was cancelled",
+  failed: "stopped: the task failed",
+  needs_human: "needs a person to continue",
+};
+
+/** The one issue comment per task, edited in place as the task moves. */
+export function renderProgressComment(report: TaskReport): string {
+  const { task, totals } = report;
+  const current = steps.findIndex((s) => s.states.includes(task.state));
+  const finished = task.state === S.done;
+  const lines = [
+    progressMarker(task.id),
+    `**Orchestrator ${headline[task.state]}.**`,
+    "",
+    ...steps.map((step, i) => {
+      const done = finished || (current !== -1 && i < current);
+      const here = i === current;
+      return `- [${done ? "x" : " "}] ${step.label}${here ? " ← now" : ""}`;
+    }),
+    "",
+  ];
+  if (task.prUrl) {
+    const dashboard = task.checkRunId ? ` · [task dashboard](${task.prUrl}/checks?check_run_id=${task.checkRunId})` : "";
+    lines.push(`**Pull request:** ${task.prUrl}${dashboard}`);
+  }
+  lines.push(`**Spend so far:** ${formatUsd(totals.costUsd)} · ${formatCount(totals.calls)} model calls · ${formatCount(totals.inputTokens + totals.cacheReadTokens + totals.cacheWriteTokens + totals.outputTokens)} tokens`);
+  if (task.failure) lines.push("", `**Why it stopped:** ${task.failure}`);
+  return lines.join("\n");
+}
