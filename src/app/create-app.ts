@@ -1,0 +1,105 @@
+import type { ApplicationFunction, Probot } from "probot";
+import type { Settings } from "../config/settings.js";
+import type { Clock } from "../engine/clock.js";
+import { systemClock } from "../engine/clock.js";
+import type { EngineDeps } from "../engine/engine-deps.js";
+import { createDeadJobHandler, createJobHandlers, recoverStalledTasks } from "../engine/job-handlers.js";
+import { SnapshotCache } from "../engine/snapshot-cache.js";
+import { Worker } from "../engine/worker.js";
+import type { WorkerLog } from "../engine/worker.js";
+import { OctokitGateway } from "../github/octokit-gateway.js";
+import type { LlmClient } from "../llm/llm-client.js";
+import { ModelCatalog } from "../llm/model-catalog.js";
+import type { Db } from "../store/open-database.js";
+import { createHealthHandler } from "./health-handler.js";
+import { createWebhookReceiver } from "./receive-webhook.js";
+
+export interface OrchestratorOptions {
+  readonly settings: Settings;
+  readonly db: Db;
+  readonly llm: LlmClient;
+  readonly clock?: Clock;
+  readonly catalog?: ModelCatalog;
+  /** Longest idle sleep of the worker; tests shorten it. */
+  readonly workerIdleMs?: number;
+}
+
+export interface OrchestratorApp {
+  /** The Probot application function: webhooks in, the worker started, `/healthz` served. */
+  readonly appFn: ApplicationFunction;
+  readonly worker: () => Worker | undefined;
+  /** Stops the worker, letting running jobs finish. The database stays open: its owner closes it. */
+  readonly stop: () => Promise<void>;
+}
+
+function workerLog(app: Probot): WorkerLog {
+  return {
+    info: (message, fields) => {
+      app.log.info(fields ?? {}, message);
+    },
+    warn: (message, fields) => {
+      app.log.warn(fields ?? {}, message);
+    },
+    error: (message, fields) => {
+      app.log.error(fields ?? {}, message);
+    },
+  };
+}
+
+export function createOrchestratorApp(options: OrchestratorOptions): OrchestratorApp {
+  const clock = options.clock ?? systemClock;
+  const catalog = options.catalog ?? ModelCatalog.builtIn();
+  let worker: Worker | undefined;
+
+  const appFn: ApplicationFunction = (app, { addHandler }) => {
+    const log = workerLog(app);
+    const deps: EngineDeps = {
+      db: options.db,
+      clock,
+      catalog,
+      llm: options.llm,
+      github: async (installationId) => new OctokitGateway(await app.auth(installationId)),
+      settings: options.settings,
+      log,
+      snapshots: new SnapshotCache(),
+    };
+    const running = new Worker({
+      db: options.db,
+      clock,
+      handlers: createJobHandlers(deps),
+      onDead: createDeadJobHandler(deps),
+      log,
+      concurrency: options.settings.workerConcurrency,
+      ...(options.workerIdleMs === undefined ? {} : { idleMs: options.workerIdleMs }),
+    });
+    worker = running;
+    const receive = createWebhookReceiver({
+      db: options.db,
+      clock,
+      settings: options.settings,
+      onMalformed: (envelope, error) => {
+        app.log.error({ delivery: envelope.id, event: envelope.name, issues: error.issues }, "malformed webhook payload recorded and ignored");
+      },
+    });
+    app.onAny((context) => {
+      const result = receive({ id: context.id, name: context.name, payload: context.payload });
+      if (result.jobId !== undefined) running.notify();
+      app.log.debug({ delivery: context.id, event: context.name, outcome: result.outcome }, "webhook received");
+      return Promise.resolve();
+    });
+    addHandler(createHealthHandler(options.db, () => worker !== undefined));
+    const recovered = recoverStalledTasks(options.db, clock.now());
+    if (recovered > 0) app.log.warn({ tasks: recovered }, "re-queued tasks that had no job");
+    running.start();
+  };
+
+  return {
+    appFn,
+    worker: () => worker,
+    stop: async () => {
+      const current = worker;
+      worker = undefined;
+      await current?.stop();
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import { JobKind } from "../../engine/job-kinds.js";
+import type { IntakePayload } from "../../engine/job-kinds.js";
+import { findActiveTaskForIssue } from "../../store/tasks.js";
+import { issuesLabeledSchema } from "../webhook-payloads.js";
+import type { WebhookHandler } from "./handler-types.js";
+
+/**
+ * The trigger. The label must be ours and the issue open; bots never trigger work. The sender's
+ * permission is checked by the intake job, because that needs GitHub and a handler must not wait.
+ */
+export const onIssuesLabeled: WebhookHandler = (raw, { db, now, deliveryId, settings }) => {
+  const payload = issuesLabeledSchema.parse(raw);
+  if (payload.label?.name !== settings.label) return { outcome: "ignored:other-label" };
+  if (payload.issue.state !== "open") return { outcome: "ignored:issue-closed" };
+  if (payload.sender.type === "Bot") return { outcome: "ignored:bot" };
+  const owner = payload.repository.owner.login;
+  const repo = payload.repository.name;
+  const active = findActiveTaskForIssue(db, owner, repo, payload.issue.number);
+  if (active) return { outcome: `ignored:already-active:${active.id}` };
+  const job: IntakePayload = {
+    deliveryId,
+    installationId: payload.installation.id,
+    owner,
+    repo,
+    defaultBranch: payload.repository.default_branch,
+    issueNumber: payload.issue.number,
+    // Frozen here: what the labeller saw is what gets built; later edits do not steer the task.
+    issueTitle: payload.issue.title,
+    issueBody: payload.issue.body ?? "",
+    sender: payload.sender,
+    receivedAt: now,
+  };
+  return { outcome: "enqueued:intake", job: { kind: JobKind.intake, payload: job, uniqueKey: `intake:${deliveryId}`, runAt: now } };
+};

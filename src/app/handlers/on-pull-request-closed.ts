@@ -1,0 +1,21 @@
+import { JobKind } from "../../engine/job-kinds.js";
+import { isTerminal } from "../../engine/task-states.js";
+import { findTaskByPullRequest } from "../../store/tasks.js";
+import { pullRequestClosedSchema } from "../webhook-payloads.js";
+import type { WebhookHandler } from "./handler-types.js";
+
+export const onPullRequestClosed: WebhookHandler = (raw, { db, now, deliveryId }) => {
+  const payload = pullRequestClosedSchema.parse(raw);
+  const task = findTaskByPullRequest(db, payload.repository.owner.login, payload.repository.name, payload.pull_request.number);
+  if (!task || isTerminal(task.state)) return { outcome: "ignored:no-task" };
+  return {
+    outcome: `enqueued:closed:${task.id}`,
+    job: {
+      kind: JobKind.pullRequestClosed,
+      taskId: task.id,
+      payload: { taskId: task.id, deliveryId, merged: payload.pull_request.merged === true, by: payload.sender.login },
+      uniqueKey: `closed:${deliveryId}`,
+      runAt: now,
+    },
+  };
+};

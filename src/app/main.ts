@@ -1,0 +1,5 @@
+// Entry of `npm start`: Probot runs the app, or its manifest setup flow when no credentials exist yet.
+import { run } from "probot";
+import { productionApp } from "./production-app.js";
+
+await run(productionApp);

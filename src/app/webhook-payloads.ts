@@ -1,0 +1,57 @@
+import { z } from "zod";
+
+/*
+ * The parts of GitHub's webhook payloads Orchestrator reads, checked once where they enter. GitHub
+ * sends far more; unknown fields pass through untouched and unread.
+ */
+const actor = z.object({ login: z.string(), type: z.string() });
+const installation = z.object({ id: z.number().int() });
+const repository = z.object({ name: z.string(), owner: z.object({ login: z.string(), type: z.string() }), default_branch: z.string() });
+
+export const issuesLabeledSchema = z.object({
+  action: z.literal("labeled"),
+  label: z.object({ name: z.string() }).optional(),
+  issue: z.object({ number: z.number().int(), title: z.string(), body: z.string().nullable().optional(), state: z.string() }),
+  repository,
+  sender: actor,
+  installation,
+});
+
+export const checkSuiteCompletedSchema = z.object({
+  action: z.literal("completed"),
+  check_suite: z.object({ head_sha: z.string(), app: z.object({ id: z.number().int() }).nullable().optional() }),
+  repository,
+  installation,
+});
+
+export const pullRequestReviewSubmittedSchema = z.object({
+  action: z.literal("submitted"),
+  review: z.object({
+    id: z.number().int(),
+    state: z.string().transform((s) => s.toLowerCase()),
+    user: actor.nullable(),
+    commit_id: z.string().nullable().optional(),
+  }),
+  pull_request: z.object({ number: z.number().int() }),
+  repository,
+  installation,
+});
+
+export const pullRequestClosedSchema = z.object({
+  action: z.literal("closed"),
+  pull_request: z.object({ number: z.number().int(), merged: z.boolean().nullable().optional() }),
+  repository,
+  sender: actor,
+  installation,
+});
+
+export const installationEventSchema = z.object({
+  action: z.enum(["created", "deleted", "suspend", "unsuspend", "new_permissions_accepted"]),
+  installation: z.object({ id: z.number().int(), account: z.object({ login: z.string(), type: z.string() }).nullable() }),
+});
+
+/** Any payload that names an installation and a repository: enough to remember the installation. */
+export const installationContextSchema = z.object({
+  installation: installation.optional(),
+  repository: z.object({ owner: z.object({ login: z.string(), type: z.string() }) }).optional(),
+});
