@@ -1,0 +1,175 @@
+import { createServer } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { verifyAppJwt } from "./app-jwt.js";
+import { buildTarball } from "./codeload.js";
+import type { MatchedOperation } from "./openapi/index.js";
+import { notFoundBody, OpenApiValidator, validationFailedBody } from "./openapi/index.js";
+import { RequestLog } from "./request-log.js";
+import { jwtOperations, routes, SimHttpError } from "./routes/index.js";
+import type { RouteResult } from "./routes/index.js";
+import type { SimChange } from "./sim-changes.js";
+import type { SimApp, SimInstallation, SimUrls } from "./sim-model.js";
+import { SimWorld } from "./sim-world.js";
+
+interface Caller { app: SimApp; installation: SimInstallation | null }
+
+/**
+ * A stateful stand-in for api.github.com on loopback. Every request is matched to an operation of
+ * GitHub's OpenAPI description and checked against it before any route runs; every response is
+ * checked too. What GitHub would refuse is refused the way GitHub refuses it, and counted.
+ */
+export class GitHubSimulator {
+  readonly world: SimWorld;
+  readonly requests = new RequestLog();
+  readonly #validator: OpenApiValidator;
+  readonly #listeners: ((change: SimChange) => void)[] = [];
+  #server: Server | undefined;
+  #urls: SimUrls | undefined;
+
+  constructor(options: { now?: () => Date; validator?: OpenApiValidator } = {}) {
+    this.world = new SimWorld(options.now);
+    this.#validator = options.validator ?? OpenApiValidator.load();
+  }
+
+  get urls(): SimUrls {
+    if (!this.#urls) throw new Error("The GitHub simulator is not started.");
+    return this.#urls;
+  }
+
+  async start(): Promise<void> {
+    const server = createServer((req, res) => {
+      this.#handle(req, res).catch((error: unknown) => {
+        res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ message: `simulator error: ${String(error)}` }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    this.#server = server;
+    this.#urls = { api: `http://127.0.0.1:${port}`, web: `http://127.0.0.1:${port}/web` };
+  }
+
+  async stop(): Promise<void> {
+    const server = this.#server;
+    if (!server) return;
+    this.#server = undefined;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => { resolve(); }));
+  }
+
+  onChange(listener: (change: SimChange) => void): void {
+    this.#listeners.push(listener);
+  }
+
+  /** Announces a change made by a route, a simulated person or the CI simulator. */
+  emit(change: SimChange): void {
+    for (const listener of this.#listeners) listener(change);
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const method = (req.method ?? "GET").toUpperCase();
+    const raw = await readBody(req);
+    if (url.pathname.startsWith("/_codeload/")) return this.#codeload(url.pathname, res);
+
+    const op = this.#validator.match(method, url.pathname);
+    const record = (status: number, invalid: string | null, responseIssues: readonly string[] = []): void => {
+      this.requests.add({ operationId: op?.operationId ?? null, method, path: url.pathname, status, invalid, responseIssues, at: this.world.nowMs() });
+    };
+    if (!op) {
+      record(404, "no such route in GitHub's API description");
+      send(res, 404, notFoundBody()); return;
+    }
+    let body: unknown;
+    if (raw.length > 0) {
+      try {
+        body = JSON.parse(raw.toString("utf8"));
+      } catch {
+        record(400, "body is not JSON");
+        send(res, 400, { message: "Problems parsing JSON", documentation_url: this.#validator.documentationUrl(op), status: "400" }); return;
+      }
+    }
+    const issues = this.#validator.validateRequest(op, { query: url.searchParams, body });
+    if (issues.length > 0) {
+      const pathIssue = issues.some((i) => i.where === "path");
+      record(pathIssue ? 404 : 422, issues.map((i) => i.message).join("; "));
+      send(res, pathIssue ? 404 : 422, pathIssue ? notFoundBody() : validationFailedBody(issues, this.#validator.documentationUrl(op))); return;
+    }
+    const caller = this.#authenticate(req, op);
+    if ("error" in caller) {
+      record(401, caller.error);
+      send(res, 401, { message: caller.error, documentation_url: "https://docs.github.com/rest", status: "401" }); return;
+    }
+    const handler = routes[op.operationId];
+    let result: RouteResult;
+    try {
+      if (!handler) throw new SimHttpError(404, { message: `The simulator does not implement ${op.operationId}.`, documentation_url: "https://docs.github.com/rest", status: "404" });
+      result = handler({
+        world: this.world,
+        urls: this.urls,
+        params: op.pathParams,
+        query: url.searchParams,
+        body,
+        app: caller.app,
+        installation: caller.installation,
+        emit: (change) => { this.emit(change); },
+        documentationUrl: this.#validator.documentationUrl(op),
+      });
+    } catch (error) {
+      if (!(error instanceof SimHttpError)) throw error;
+      record(error.status, error.message);
+      send(res, error.status, error.body); return;
+    }
+    const responseIssues = this.#validator.validateResponse(op, result.status, result.body).map((i) => i.message);
+    record(result.status, null, responseIssues);
+    send(res, result.status, result.body, result.headers);
+  }
+
+  #authenticate(req: IncomingMessage, op: MatchedOperation): Caller | { error: string } {
+    const [scheme = "", credential = ""] = (req.headers.authorization ?? "").split(" ");
+    if (jwtOperations.has(op.operationId)) {
+      if (scheme.toLowerCase() !== "bearer") return { error: "A JSON web token could not be decoded" };
+      const verified = verifyAppJwt(this.world, credential);
+      return "error" in verified ? verified : { app: verified.app, installation: null };
+    }
+    if (!["token", "bearer"].includes(scheme.toLowerCase())) return { error: "Requires authentication" };
+    const token = this.world.tokens.get(credential);
+    if (!token || token.expiresAt <= this.world.nowMs()) return { error: "Bad credentials" };
+    const installation = this.world.installations.get(token.installationId);
+    if (!installation) return { error: "Bad credentials" };
+    return { app: this.world.app(installation.appId), installation };
+  }
+
+  async #codeload(pathname: string, res: ServerResponse): Promise<void> {
+    const [, , owner = "", name = "", , sha = ""] = pathname.split("/");
+    const repo = this.world.repo(owner, name);
+    const commit = repo?.git.get(sha);
+    if (!repo || commit?.type !== "commit") return void res.writeHead(404).end("Not Found");
+    const archive = await buildTarball(repo, sha);
+    res.writeHead(200, { "content-type": "application/x-gzip", "content-length": archive.length, "content-disposition": `attachment; filename=${owner}-${name}-${sha.slice(0, 7)}.tar.gz` });
+    res.end(archive);
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  return Buffer.concat(chunks);
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): void {
+  const common = {
+    "x-github-request-id": `SIM:${Math.random().toString(16).slice(2, 10).toUpperCase()}`,
+    "x-ratelimit-limit": "5000",
+    "x-ratelimit-remaining": "4999",
+    "x-ratelimit-used": "1",
+    "x-ratelimit-resource": "core",
+    "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 3600),
+    "x-github-api-version-selected": "2022-11-28",
+  };
+  if (body === undefined || status === 204 || status === 302) {
+    res.writeHead(status, { ...common, ...headers }).end();
+    return;
+  }
+  res.writeHead(status, { ...common, "content-type": "application/json; charset=utf-8", ...headers }).end(JSON.stringify(body));
+}

@@ -1,0 +1,14 @@
+import { appRoutes } from "./app-routes.js";
+import { checkRoutes } from "./check-routes.js";
+import { gitRoutes } from "./git-routes.js";
+import { issueRoutes } from "./issue-routes.js";
+import { pullRoutes } from "./pull-routes.js";
+import { repoRoutes } from "./repo-routes.js";
+import type { RouteHandler } from "./route-context.js";
+
+export { jwtOperations } from "./app-routes.js";
+export type { RouteContext, RouteHandler, RouteResult } from "./route-context.js";
+export { SimHttpError } from "./route-context.js";
+
+/** Every operation the simulator answers, by GitHub's operation id. */
+export const routes: Readonly<Record<string, RouteHandler>> = { ...appRoutes, ...repoRoutes, ...gitRoutes, ...issueRoutes, ...pullRoutes, ...checkRoutes };

@@ -1,0 +1,23 @@
+import type { SimComment, SimIssue, SimLabel, SimUrls } from "../sim-model.js";
+import { issueCommentView, issueView, labelView } from "../views/issue-views.js";
+import { deliveryEnvelope, type DeliveryContext } from "./delivery-envelope.js";
+
+/** `issues` / `labeled`. */
+export function issuesLabeledPayload(urls: SimUrls, input: DeliveryContext & { readonly issue: SimIssue; readonly label: SimLabel }) {
+  return {
+    action: "labeled" as const,
+    issue: issueView(urls, input.repo, input.issue),
+    label: labelView(urls, input.repo, input.label),
+    ...deliveryEnvelope(urls, input),
+  };
+}
+
+/** `issue_comment` / `created`; GitHub sends it for comments on pull requests too. */
+export function issueCommentCreatedPayload(urls: SimUrls, input: DeliveryContext & { readonly issue: SimIssue; readonly comment: SimComment }) {
+  return {
+    action: "created" as const,
+    issue: issueView(urls, input.repo, input.issue),
+    comment: issueCommentView(urls, input.repo, input.comment),
+    ...deliveryEnvelope(urls, input),
+  };
+}
