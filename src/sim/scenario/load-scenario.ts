@@ -1,0 +1,56 @@
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse } from "yaml";
+import { z } from "zod";
+import type { Scenario } from "./scenario-schema.js";
+import { scenarioSchema } from "./scenario-schema.js";
+
+export const fixturesDir = fileURLToPath(new URL("../../../fixtures/", import.meta.url));
+
+export class ScenarioError extends Error {
+  override readonly name = "ScenarioError";
+}
+
+/** `happy` means fixtures/scenarios/happy.yml; anything with a slash or `.yml` is a path. */
+export function resolveScenarioPath(nameOrPath: string): string {
+  if (nameOrPath.includes("/") || /\.ya?ml$/.test(nameOrPath)) return resolve(nameOrPath);
+  return join(fixturesDir, "scenarios", `${nameOrPath}.yml`);
+}
+
+export function listScenarios(): string[] {
+  return readdirSync(join(fixturesDir, "scenarios"))
+    .filter((f) => f.endsWith(".yml"))
+    .map((f) => f.replace(/\.yml$/, ""))
+    .sort();
+}
+
+export function loadScenario(nameOrPath: string): Scenario {
+  const path = resolveScenarioPath(nameOrPath);
+  if (!existsSync(path)) throw new ScenarioError(`No scenario at ${path}. Known scenarios: ${listScenarios().join(", ")}.`);
+  let data: unknown;
+  try {
+    data = parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new ScenarioError(`${path} is not valid YAML: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const parsed = scenarioSchema.safeParse(data);
+  if (!parsed.success) throw new ScenarioError(`${path} is not a valid scenario:\n${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}
+
+/** Every file of a fixture repository, by path relative to its root. */
+export function readFixtureRepo(fixture: string): Map<string, Buffer> {
+  const root = join(fixturesDir, "repos", fixture);
+  if (!existsSync(root)) throw new ScenarioError(`No fixture repository at ${root}.`);
+  const files = new Map<string, Buffer>();
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir).sort()) {
+      const full = join(dir, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else files.set(relative(root, full).split("\\").join("/"), readFileSync(full));
+    }
+  };
+  walk(root);
+  return files;
+}

@@ -1,0 +1,177 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Settings } from "../../config/settings.js";
+import { isTaskState } from "../../engine/task-states.js";
+import { AnthropicClient } from "../../llm/anthropic-client.js";
+import { countJobs } from "../../store/jobs.js";
+import type { Db } from "../../store/open-database.js";
+import { openDatabase } from "../../store/open-database.js";
+import { listTasks } from "../../store/tasks.js";
+import { CiSimulator } from "../ci/ci-simulator.js";
+import { GitHubSimulator } from "../github/github-simulator.js";
+import { WebhookDispatcher } from "../github/webhook-dispatcher.js";
+import { LlmSimulator } from "../llm/llm-simulator.js";
+import { narrateCi, narrateDelivery, narrateLlm, narrateSimChange, TaskEventFollower } from "./narrate-sources.js";
+import type { Narrate } from "./narrator.js";
+import type { ScenarioResult } from "./scenario-result.js";
+import { collectResult } from "./scenario-result.js";
+import type { Scenario, ScenarioStep } from "./scenario-schema.js";
+import type { ScenarioWorld } from "./scenario-world.js";
+import { buildScenarioWorld } from "./scenario-world.js";
+import type { RunningApp } from "./start-app.js";
+import { createAppCredentials, quietLogger, startApp } from "./start-app.js";
+
+export interface ScenarioRunOptions {
+  readonly narrate?: Narrate;
+  /** Keep the SQLite file here instead of a temporary folder that is removed afterwards. */
+  readonly databasePath?: string;
+  /** Use the real Anthropic API (with this key) against the simulated GitHub, instead of the scripted replies. */
+  readonly realAnthropicKey?: string;
+  readonly model?: string;
+  readonly logLevel?: string;
+}
+
+export class ScenarioFailure extends Error {
+  override readonly name = "ScenarioFailure";
+}
+
+const appId = 4242;
+
+interface Running {
+  readonly scenario: Scenario;
+  readonly github: GitHubSimulator;
+  readonly llm: LlmSimulator | undefined;
+  readonly webhooks: WebhookDispatcher;
+  readonly ci: CiSimulator;
+  readonly world: ScenarioWorld;
+  readonly app: RunningApp;
+  readonly db: Db;
+  readonly settings: Settings;
+}
+
+/**
+ * Plays a scenario end to end in this process: the GitHub, model-provider and CI simulators on
+ * loopback, the real Probot server with Orchestrator, a real SQLite file. The people in the
+ * scenario act; everything else happens as it would on GitHub.
+ */
+export async function runScenario(scenario: Scenario, options: ScenarioRunOptions = {}): Promise<ScenarioResult> {
+  const started = performance.now();
+  const narrate: Narrate = options.narrate ?? (() => undefined);
+  const tmp = mkdtempSync(join(tmpdir(), "orchestrator-scenario-"));
+  const databasePath = options.databasePath ?? join(tmp, "orchestrator.db");
+  const github = new GitHubSimulator();
+  await github.start();
+  const credentials = createAppCredentials(appId);
+  const world = buildScenarioWorld(github, scenario, credentials);
+  const llm = options.realAnthropicKey ? undefined : new LlmSimulator({ script: scenario.llm, onEvent: narrateLlm(narrate) });
+  await llm?.start();
+  const db = openDatabase(databasePath);
+  const settings: Settings = {
+    databasePath,
+    label: "orchestrator",
+    model: options.model ?? "claude-sonnet-5-5",
+    contextTokens: 60_000,
+    workerConcurrency: 4,
+    anthropic: { apiKey: options.realAnthropicKey ?? "sk-ant-simulated", baseUrl: llm?.anthropicBaseUrl },
+    appId,
+  };
+  const client = new AnthropicClient({ apiKey: settings.anthropic.apiKey ?? "", baseURL: settings.anthropic.baseUrl, timeoutMs: llm ? 15_000 : 300_000, maxRetries: 2 });
+  const app = await startApp({ credentials, githubBaseUrl: github.urls.api, settings, db, llm: client, log: quietLogger(options.logLevel), workerIdleMs: 250 });
+  const webhooks = new WebhookDispatcher(github, { onDelivery: narrateDelivery(narrate) });
+  webhooks.connect(appId, { url: app.webhookUrl, secret: credentials.webhookSecret });
+  github.onChange(narrateSimChange(narrate, world.app.bot.login));
+  const ci = new CiSimulator(github, { checks: scenario.ci.checks, onEvent: narrateCi(narrate) });
+  const follower = new TaskEventFollower(db, narrate);
+  narrate("demo", `GitHub simulator at ${github.urls.api} · ${llm ? `model simulator at ${llm.anthropicBaseUrl} (scripted replies)` : "real Anthropic API"} · app at ${app.baseUrl}`);
+  narrate("demo", `repository ${world.repo.owner.login}/${world.repo.name} · issue #${world.issue.number} "${world.issue.title}" ${github.urls.web}/${world.repo.owner.login}/${world.repo.name}/issues/${world.issue.number}`);
+
+  const running: Running = { scenario, github, llm, webhooks, ci, world, app, db, settings };
+  try {
+    for (const step of scenario.steps) await runStep(running, step, follower);
+    await waitForQuiet(running, follower, 30_000);
+    follower.poll();
+    return collectResult({ scenario, db, github, repo: world.repo, issueNumber: world.issue.number, webhooks, llm, durationMs: performance.now() - started });
+  } finally {
+    follower.stop();
+    await app.stop();
+    await ci.idle();
+    await webhooks.idle();
+    await llm?.stop();
+    await github.stop();
+    db.close();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+async function runStep(run: Running, step: ScenarioStep, follower: TaskEventFollower): Promise<void> {
+  const { world } = run;
+  if ("label" in step) {
+    world.people.label(world.repo, world.issue.number, step.label.by, step.label.name ?? run.settings.label);
+  } else if ("redeliver" in step) {
+    await run.webhooks.idle();
+    const last = run.webhooks.deliveries().at(-1);
+    if (!last) throw new ScenarioFailure("redeliver: nothing has been delivered yet.");
+    await run.webhooks.redeliver(last.id);
+  } else if ("waitFor" in step) {
+    const timeoutMs = step.waitFor.timeoutMs ?? 30_000;
+    if (step.waitFor.state !== undefined) await waitForState(run, follower, step.waitFor.state, timeoutMs);
+    if (step.waitFor.quiet) await waitForQuiet(run, follower, timeoutMs);
+  } else if ("review" in step) {
+    world.people.review(world.repo, requirePull(run), step.review.by, step.review.event, step.review.body);
+  } else {
+    world.people.close(world.repo, requirePull(run), step.close.by, step.close.merge);
+  }
+}
+
+function requirePull(run: Running): number {
+  const number = listTasks(run.db)[0]?.prNumber;
+  if (number === undefined || number === null) throw new ScenarioFailure("There is no pull request to act on yet; wait for one first (waitFor: { state: awaiting_review }).");
+  return number;
+}
+
+async function waitForState(run: Running, follower: TaskEventFollower, state: string, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    follower.poll();
+    const task = listTasks(run.db)[0];
+    if (task?.state === state) return;
+    if (task && isTaskState(task.state) && ["done", "failed", "cancelled"].includes(task.state) && task.state !== state) break;
+    await sleep(20);
+  }
+  throw new ScenarioFailure(`Waited for the task to reach '${state}'. ${diagnose(run)}`);
+}
+
+/** Quiet: no webhook in flight, no CI running, no job running or due, for three looks in a row. */
+async function waitForQuiet(run: Running, follower: TaskEventFollower, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  let calm = 0;
+  while (performance.now() < deadline) {
+    follower.poll();
+    await run.webhooks.idle();
+    await run.ci.idle();
+    const worker = run.app.orchestrator.worker();
+    const due = run.db.prepare<[number], { n: number }>("SELECT count(*) AS n FROM jobs WHERE state = 'pending' AND run_at <= ?").get(Date.now() + 50)?.n ?? 0;
+    calm = due === 0 && (worker?.busy ?? 0) === 0 ? calm + 1 : 0;
+    if (calm >= 3) return;
+    await sleep(25);
+  }
+  throw new ScenarioFailure(`Waited for everything to settle. ${diagnose(run)}`);
+}
+
+function diagnose(run: Running): string {
+  const task = listTasks(run.db)[0];
+  const dead = run.db.prepare<[], { kind: string; last_error: string }>("SELECT kind, last_error FROM jobs WHERE state = 'dead' ORDER BY id DESC LIMIT 3").all();
+  const invalid = run.github.requests.all().filter((r) => r.invalid !== null).slice(-3);
+  const llm = run.llm?.stats();
+  return [
+    task ? `Task ${task.id} is '${task.state}'${task.failure ? ` (${task.failure})` : ""}.` : "No task was created.",
+    `Jobs pending: ${countJobs(run.db, "pending")}, dead: ${countJobs(run.db, "dead")}.`,
+    ...dead.map((j) => `Dead ${j.kind} job: ${j.last_error}`),
+    ...invalid.map((r) => `GitHub refused ${r.method} ${r.path} (${r.status}): ${r.invalid ?? ""}`),
+    llm ? `Model simulator: ${llm.requests} requests, ${llm.unmatched} unmatched, ${llm.invalidRequests} invalid.` : "",
+  ]
+    .filter((l) => l !== "")
+    .join(" ");
+}

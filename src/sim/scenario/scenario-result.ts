@@ -1,0 +1,143 @@
+import { listModelCalls } from "../../store/model-calls.js";
+import type { Db } from "../../store/open-database.js";
+import { listTaskEvents } from "../../store/task-events.js";
+import { listTasks } from "../../store/tasks.js";
+import type { GitHubSimulator } from "../github/github-simulator.js";
+import type { SimRepo } from "../github/sim-model.js";
+import type { WebhookDispatcher } from "../github/webhook-dispatcher.js";
+import type { LlmSimulator } from "../llm/llm-simulator.js";
+import type { Scenario } from "./scenario-schema.js";
+
+/** Operations that write a pull request's content and open it: the cost of one PR in REST calls. */
+const prCreationOperations = new Set(["git/create-blob", "git/create-tree", "git/create-commit", "git/create-ref", "git/update-ref", "pulls/create"]);
+
+export interface ScenarioResult {
+  readonly scenario: string;
+  readonly tasksCreated: number;
+  readonly task: { id: number; state: string; issue: number; pr: number | null; prUrl: string | null; prFiles: string[]; failure: string | null } | null;
+  readonly github: { requests: number; byOperation: Record<string, number>; invalidRequests: number; invalidResponses: number; prCreationCalls: number; issueComments: number };
+  readonly llm: {
+    calls: number;
+    inputTokens: number;
+    outputTokens: number;
+    cacheReadTokens: number;
+    cacheWriteTokens: number;
+    costUsd: number;
+    byRole: Record<string, { calls: number; costUsd: number }>;
+    byProvider: Record<string, { calls: number; costUsd: number }>;
+    leaks: number;
+    simulatorRequests: number;
+    unmatched: number;
+  };
+  readonly webhooks: { deliveries: number; failed: number; invalidPayloads: number; redeliveries: number };
+  readonly events: { at: number; kind: string; from: string | null; to: string | null }[];
+  /** The task's dashboard as GitHub shows it: the summary of the 'Orchestrator' check run. */
+  readonly dashboard: string | null;
+  readonly durationMs: number;
+  readonly expectations: { passed: boolean; failures: string[] };
+}
+
+function changedFiles(repo: SimRepo, baseSha: string, headSha: string): string[] {
+  const treeOf = (sha: string): string => {
+    const commit = repo.git.get(sha);
+    return commit?.type === "commit" ? commit.tree : "";
+  };
+  const base = repo.git.flatten(treeOf(baseSha));
+  const head = repo.git.flatten(treeOf(headSha));
+  const paths = new Set([...base.keys(), ...head.keys()]);
+  return [...paths].filter((p) => base.get(p)?.sha !== head.get(p)?.sha).sort();
+}
+
+function tally<T extends { costUsd: number }>(items: readonly T[], key: (item: T) => string): Record<string, { calls: number; costUsd: number }> {
+  const out: Record<string, { calls: number; costUsd: number }> = {};
+  for (const item of items) {
+    const entry = (out[key(item)] ??= { calls: 0, costUsd: 0 });
+    entry.calls += 1;
+    entry.costUsd += item.costUsd;
+  }
+  return out;
+}
+
+export function collectResult(input: {
+  scenario: Scenario;
+  db: Db;
+  github: GitHubSimulator;
+  repo: SimRepo;
+  issueNumber: number;
+  webhooks: WebhookDispatcher;
+  llm: LlmSimulator | undefined;
+  durationMs: number;
+}): ScenarioResult {
+  const { db, github, repo } = input;
+  const tasks = listTasks(db);
+  const task = tasks[0];
+  const pull = task?.prNumber ? repo.pulls.get(task.prNumber) : undefined;
+  const calls = listModelCalls(db).filter((c) => c.status === "succeeded");
+  const stats = github.requests.stats();
+  const llmStats = input.llm?.stats();
+  const deliveries = input.webhooks.deliveries();
+  const result: Omit<ScenarioResult, "expectations"> = {
+    scenario: input.scenario.name,
+    tasksCreated: tasks.length,
+    task: task
+      ? {
+          id: task.id,
+          state: task.state,
+          issue: task.issueNumber,
+          pr: task.prNumber,
+          prUrl: task.prUrl,
+          prFiles: pull ? changedFiles(repo, pull.baseSha, pull.headSha) : [],
+          failure: task.failure,
+        }
+      : null,
+    github: {
+      requests: stats.requests,
+      byOperation: stats.byOperation,
+      invalidRequests: stats.invalidRequests,
+      invalidResponses: stats.invalidResponses,
+      prCreationCalls: github.requests.all().filter((r) => r.operationId !== null && prCreationOperations.has(r.operationId) && r.invalid === null).length,
+      issueComments: [...repo.comments.values()].filter((c) => c.issueNumber === input.issueNumber).length,
+    },
+    llm: {
+      calls: calls.length,
+      inputTokens: calls.reduce((n, c) => n + c.inputTokens, 0),
+      outputTokens: calls.reduce((n, c) => n + c.outputTokens, 0),
+      cacheReadTokens: calls.reduce((n, c) => n + c.cacheReadTokens, 0),
+      cacheWriteTokens: calls.reduce((n, c) => n + c.cacheWriteTokens, 0),
+      costUsd: Number(calls.reduce((n, c) => n + c.costUsd, 0).toFixed(6)),
+      byRole: tally(calls, (c) => c.role),
+      byProvider: tally(calls, (c) => c.provider),
+      leaks: llmStats?.leaks ?? 0,
+      simulatorRequests: llmStats?.requests ?? 0,
+      unmatched: llmStats?.unmatched ?? 0,
+    },
+    webhooks: {
+      deliveries: deliveries.length,
+      failed: deliveries.filter((d) => d.status === null || d.status >= 300).length,
+      invalidPayloads: deliveries.filter((d) => d.payloadIssues.length > 0).length,
+      redeliveries: deliveries.filter((d) => d.redelivery).length,
+    },
+    events: task ? listTaskEvents(db, task.id).map((e) => ({ at: e.at, kind: e.kind, from: e.fromState, to: e.toState })) : [],
+    dashboard: (task?.checkRunId ? repo.checkRuns.get(task.checkRunId)?.output.summary : null) ?? null,
+    durationMs: Math.round(input.durationMs),
+  };
+  return { ...result, expectations: checkExpectations(input.scenario, result) };
+}
+
+function checkExpectations(scenario: Scenario, result: Omit<ScenarioResult, "expectations">): { passed: boolean; failures: string[] } {
+  const expect = scenario.expect;
+  const failures: string[] = [];
+  const check = (what: string, actual: string | number | undefined, expected: string | number | undefined): void => {
+    if (expected !== undefined && actual !== expected) failures.push(`${what}: expected ${expected}, got ${actual ?? "nothing"}`);
+  };
+  check("task state", result.task?.state, expect.state);
+  check("tasks created", result.tasksCreated, expect.tasksCreated);
+  check("model calls", result.llm.calls, expect.modelCalls);
+  check("issue comments", result.github.issueComments, expect.comments);
+  check("invalid GitHub requests", result.github.invalidRequests, expect.invalidRequests);
+  check("leaks", result.llm.leaks, expect.leaks);
+  if (expect.minModelCalls !== undefined && result.llm.calls < expect.minModelCalls) failures.push(`model calls: expected at least ${expect.minModelCalls}, got ${result.llm.calls}`);
+  if (result.github.invalidResponses > 0) failures.push(`the GitHub simulator gave ${result.github.invalidResponses} response(s) that GitHub's API description does not allow`);
+  if (result.webhooks.invalidPayloads > 0) failures.push(`the GitHub simulator sent ${result.webhooks.invalidPayloads} webhook payload(s) that GitHub's schemas do not allow`);
+  return { passed: failures.length === 0, failures };
+}
