@@ -1,6 +1,7 @@
+/** Dollars: four decimals below a dollar, where model calls live, two above. */
 export function formatUsd(value: number): string {
   if (value === 0) return "$0";
-  return value < 0.01 ? `$${value.toFixed(4)}` : `$${value.toFixed(2)}`;
+  return value < 1 ? `$${value.toFixed(4)}` : `$${value.toFixed(2)}`;
 }
 
 export function formatCount(value: number): string {

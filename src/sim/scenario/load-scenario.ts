@@ -25,15 +25,26 @@ export function listScenarios(): string[] {
     .sort();
 }
 
-export function loadScenario(nameOrPath: string): Scenario {
-  const path = resolveScenarioPath(nameOrPath);
+function readScenarioData(path: string, seen: readonly string[]): Record<string, unknown> {
   if (!existsSync(path)) throw new ScenarioError(`No scenario at ${path}. Known scenarios: ${listScenarios().join(", ")}.`);
+  if (seen.includes(path)) throw new ScenarioError(`Scenarios extend each other in a circle: ${[...seen, path].join(" → ")}.`);
   let data: unknown;
   try {
     data = parse(readFileSync(path, "utf8"));
   } catch (error) {
     throw new ScenarioError(`${path} is not valid YAML: ${error instanceof Error ? error.message : String(error)}`);
   }
+  if (typeof data !== "object" || data === null || Array.isArray(data)) throw new ScenarioError(`${path} must be a YAML mapping.`);
+  const { extends: base, ...own } = data as Record<string, unknown>;
+  if (base === undefined) return own;
+  if (typeof base !== "string") throw new ScenarioError(`${path}: 'extends' names another scenario, e.g. extends: happy.`);
+  // A scenario that extends another takes its top-level keys and replaces those it sets itself.
+  return { ...readScenarioData(resolveScenarioPath(base), [...seen, path]), ...own };
+}
+
+export function loadScenario(nameOrPath: string): Scenario {
+  const path = resolveScenarioPath(nameOrPath);
+  const data = readScenarioData(path, []);
   const parsed = scenarioSchema.safeParse(data);
   if (!parsed.success) throw new ScenarioError(`${path} is not a valid scenario:\n${z.prettifyError(parsed.error)}`);
   return parsed.data;

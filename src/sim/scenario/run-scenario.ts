@@ -111,8 +111,9 @@ async function runStep(run: Running, step: ScenarioStep, follower: TaskEventFoll
     world.people.label(world.repo, world.issue.number, step.label.by, step.label.name ?? run.settings.label);
   } else if ("redeliver" in step) {
     await run.webhooks.idle();
-    const last = run.webhooks.deliveries().at(-1);
-    if (!last) throw new ScenarioFailure("redeliver: nothing has been delivered yet.");
+    const { event, action } = step.redeliver;
+    const last = run.webhooks.deliveries().findLast((d) => d.event === event && (action === undefined || d.action === action));
+    if (!last) throw new ScenarioFailure(`redeliver: no ${event}${action ? `.${action}` : ""} webhook has been delivered yet.`);
     await run.webhooks.redeliver(last.id);
   } else if ("waitFor" in step) {
     const timeoutMs = step.waitFor.timeoutMs ?? 30_000;

@@ -22,7 +22,7 @@ const ciCheckSchema = z.strictObject({
 
 const stepSchema = z.union([
   z.strictObject({ label: z.strictObject({ by: login, name: z.string().optional() }) }),
-  z.strictObject({ redeliver: z.literal("last") }),
+  z.strictObject({ redeliver: z.strictObject({ event: z.string().min(1), action: z.string().optional() }) }),
   z.strictObject({ waitFor: z.strictObject({ state: taskState.optional(), quiet: z.boolean().optional(), timeoutMs: z.number().int().positive().max(120_000).optional() }) }),
   z.strictObject({ review: z.strictObject({ by: login, event: z.enum(["approve", "request_changes", "comment"]), body: z.string().default("") }) }),
   z.strictObject({ close: z.strictObject({ by: login, merge: z.boolean().default(false) }) }),

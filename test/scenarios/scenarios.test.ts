@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { listScenarios, loadScenario } from "../../src/sim/scenario/load-scenario.js";
+import { runScenario } from "../../src/sim/scenario/run-scenario.js";
+
+describe("scenario files", () => {
+  it("every scenario in fixtures/scenarios parses", () => {
+    const names = listScenarios();
+    expect(names).toEqual(expect.arrayContaining(["happy", "unauthorized", "duplicate-delivery"]));
+    for (const name of names) expect(loadScenario(name).name).toBe(name);
+  });
+
+  it("a scenario that extends another takes its keys and replaces those it sets", () => {
+    const happy = loadScenario("happy");
+    const duplicate = loadScenario("duplicate-delivery");
+    expect(duplicate.llm).toEqual(happy.llm);
+    expect(duplicate.steps).not.toEqual(happy.steps);
+  });
+});
+
+describe("happy: label to approved pull request", () => {
+  it("opens a PR that closes the issue, with two priced model calls, and finishes on approval", async () => {
+    const result = await runScenario(loadScenario("happy"));
+    expect(result.expectations.failures).toEqual([]);
+    expect(result.task?.state).toBe("done");
+    expect(result.task?.prUrl).toMatch(/\/acme\/calculator\/pull\/\d+$/);
+    expect(result.task?.prFiles).toEqual(["README.md", "src/cli.js", "src/index.js", "src/operations.js", "test/operations.test.js"]);
+    expect(result.github.invalidRequests).toBe(0);
+    expect(result.github.invalidResponses).toBe(0);
+    expect(result.github.prCreationCalls).toBeLessThanOrEqual(5);
+    expect(result.llm.calls).toBeGreaterThanOrEqual(2);
+    expect(Object.keys(result.llm.byRole).sort()).toEqual(["implementer", "planner"]);
+    expect(result.llm.costUsd).toBeGreaterThan(0);
+    expect(result.llm.leaks).toBe(0);
+    expect(result.webhooks.failed).toBe(0);
+    expect(result.webhooks.invalidPayloads).toBe(0);
+    expect(result.events.map((e) => e.to).filter((s) => s !== null)).toEqual([
+      "queued",
+      "planning",
+      "implementing",
+      "pushing",
+      "awaiting_ci",
+      "awaiting_review",
+      "done",
+    ]);
+    expect(result.dashboard).toContain("| 1 | planner | anthropic/claude-sonnet-5-5 |");
+    expect(result.dashboard).toContain("**Total**");
+  });
+});
+
+describe("unauthorized: an outsider adds the label", () => {
+  it("creates no task, calls no model and answers with one comment", async () => {
+    const result = await runScenario(loadScenario("unauthorized"));
+    expect(result.expectations.failures).toEqual([]);
+    expect(result.tasksCreated).toBe(0);
+    expect(result.llm.calls).toBe(0);
+    expect(result.llm.simulatorRequests).toBe(0);
+    expect(result.github.issueComments).toBe(1);
+    expect(result.github.byOperation["issues/create-comment"]).toBe(1);
+    expect(result.github.byOperation["git/create-ref"]).toBeUndefined();
+  });
+});
+
+describe("duplicate-delivery: the same X-GitHub-Delivery twice", () => {
+  it("makes one task and one pull request", async () => {
+    const result = await runScenario(loadScenario("duplicate-delivery"));
+    expect(result.expectations.failures).toEqual([]);
+    expect(result.webhooks.redeliveries).toBe(1);
+    expect(result.tasksCreated).toBe(1);
+    expect(result.github.byOperation["pulls/create"]).toBe(1);
+    expect(result.llm.byRole.planner?.calls).toBe(1);
+  });
+});
