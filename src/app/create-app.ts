@@ -10,6 +10,7 @@ import type { WorkerLog } from "../engine/worker.js";
 import { OctokitGateway } from "../github/octokit-gateway.js";
 import type { LlmClient } from "../llm/llm-client.js";
 import { ModelCatalog } from "../llm/model-catalog.js";
+import { markInterruptedCalls } from "../store/model-calls.js";
 import type { Db } from "../store/open-database.js";
 import { createHealthHandler } from "./health-handler.js";
 import { createWebhookReceiver } from "./receive-webhook.js";
@@ -70,6 +71,7 @@ export function createOrchestratorApp(options: OrchestratorOptions): Orchestrato
       onDead: createDeadJobHandler(deps),
       log,
       concurrency: options.settings.workerConcurrency,
+      leaseMs: options.settings.workerLeaseMs,
       ...(options.workerIdleMs === undefined ? {} : { idleMs: options.workerIdleMs }),
     });
     worker = running;
@@ -90,6 +92,8 @@ export function createOrchestratorApp(options: OrchestratorOptions): Orchestrato
     addHandler(createHealthHandler(options.db, () => worker !== undefined));
     const recovered = recoverStalledTasks(options.db, clock.now());
     if (recovered > 0) app.log.warn({ tasks: recovered }, "re-queued tasks that had no job");
+    const interrupted = markInterruptedCalls(options.db, clock.now());
+    if (interrupted > 0) app.log.warn({ calls: interrupted }, "marked model calls cut off by a restart as failed");
     running.start();
   };
 

@@ -11,6 +11,7 @@ const envSchema = z.object({
   ORCHESTRATOR_MODEL: z.string().min(1).default("claude-sonnet-5-5"),
   ORCHESTRATOR_CONTEXT_TOKENS: z.coerce.number().int().min(1000).max(1_000_000).default(60_000),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  WORKER_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
   ANTHROPIC_API_KEY: z.string().min(1).optional(),
   ANTHROPIC_BASE_URL: z.url().optional(),
   APP_ID: z.coerce.number().int().positive().optional(),
@@ -23,6 +24,8 @@ export interface Settings {
   readonly model: string;
   readonly contextTokens: number;
   readonly workerConcurrency: number;
+  /** How long a job stays claimed without a heartbeat; after a crash, its job runs again once this passes. */
+  readonly workerLeaseMs: number;
   readonly anthropic: { readonly apiKey: string | undefined; readonly baseUrl: string | undefined };
   /** Our own GitHub App id: check suites and runs from it are ours, not CI. */
   readonly appId: number | undefined;
@@ -36,6 +39,7 @@ const hints: Partial<Record<keyof z.infer<typeof envSchema>, string>> = {
   ORCHESTRATOR_LABEL: "a GitHub label name, e.g. ORCHESTRATOR_LABEL=orchestrator",
   ORCHESTRATOR_CONTEXT_TOKENS: "a whole number of tokens between 1000 and 1000000, e.g. 60000",
   WORKER_CONCURRENCY: "a whole number from 1 to 64, e.g. WORKER_CONCURRENCY=4",
+  WORKER_LEASE_SECONDS: "a whole number of seconds from 1 to 3600, e.g. WORKER_LEASE_SECONDS=300",
   ANTHROPIC_BASE_URL: "a URL such as https://api.anthropic.com, or leave it unset",
   APP_ID: "your GitHub App's numeric id, from its settings page",
 };
@@ -58,6 +62,7 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
     model: e.ORCHESTRATOR_MODEL,
     contextTokens: e.ORCHESTRATOR_CONTEXT_TOKENS,
     workerConcurrency: e.WORKER_CONCURRENCY,
+    workerLeaseMs: e.WORKER_LEASE_SECONDS * 1000,
     anthropic: { apiKey: e.ANTHROPIC_API_KEY, baseUrl: e.ANTHROPIC_BASE_URL },
     appId: e.APP_ID,
   };

@@ -109,7 +109,7 @@ export class Worker {
     const handler = this.#options.handlers[job.kind];
     const heartbeat = setInterval(() => {
       if (!extendLease(db, job.id, this.#id, clock.now() + leaseMs)) log.warn("lost the lease of a running job", { jobId: job.id, kind: job.kind });
-    }, Math.max(1000, leaseMs / 3));
+    }, Math.max(50, leaseMs / 3));
     heartbeat.unref();
     try {
       if (!handler) throw new Error(`No handler for job kind '${job.kind}'.`);

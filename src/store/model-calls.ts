@@ -97,6 +97,16 @@ export function failModelCall(db: Db, id: number, durationMs: number, error: str
   db.prepare("UPDATE model_calls SET status = 'failed', duration_ms = ?, error = ? WHERE id = ?").run(durationMs, error, id);
 }
 
+/**
+ * Calls still `started` that began before `before` were cut off by a crash: no answer was recorded,
+ * so they are marked failed rather than left looking in flight. Returns how many.
+ */
+export function markInterruptedCalls(db: Db, before: number): number {
+  return db
+    .prepare("UPDATE model_calls SET status = 'failed', error = 'interrupted: the process stopped before the answer was recorded' WHERE status = 'started' AND started_at < ?")
+    .run(before).changes;
+}
+
 /** A call this task already paid for with exactly this request; its stored response is replayed instead of paying twice. */
 export function findSucceededCall(db: Db, taskId: number | null, requestHash: string): { call: ModelCall; response: unknown } | undefined {
   const row = db

@@ -74,6 +74,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
     model: options.model ?? "claude-sonnet-5-5",
     contextTokens: 60_000,
     workerConcurrency: 4,
+    workerLeaseMs: 300_000,
     anthropic: { apiKey: options.realAnthropicKey ?? "sk-ant-simulated", baseUrl: llm?.anthropicBaseUrl },
     appId,
   };
