@@ -10,7 +10,6 @@ import type { WorkerLog } from "../engine/worker.js";
 import { OctokitGateway } from "../github/octokit-gateway.js";
 import type { LlmClient } from "../llm/llm-client.js";
 import { ModelCatalog } from "../llm/model-catalog.js";
-import { markInterruptedCalls } from "../store/model-calls.js";
 import type { Db } from "../store/open-database.js";
 import { createHealthHandler } from "./health-handler.js";
 import { createWebhookReceiver } from "./receive-webhook.js";
@@ -89,11 +88,13 @@ export function createOrchestratorApp(options: OrchestratorOptions): Orchestrato
       app.log.debug({ delivery: context.id, event: context.name, outcome: result.outcome }, "webhook received");
       return Promise.resolve();
     });
-    addHandler(createHealthHandler(options.db, () => worker !== undefined));
+    addHandler(createHealthHandler(options.db, () => options.settings.runWorker && worker !== undefined));
     const recovered = recoverStalledTasks(options.db, clock.now());
     if (recovered > 0) app.log.warn({ tasks: recovered }, "re-queued tasks that had no job");
-    const interrupted = markInterruptedCalls(options.db, clock.now());
-    if (interrupted > 0) app.log.warn({ calls: interrupted }, "marked model calls cut off by a restart as failed");
+    if (!options.settings.runWorker) {
+      app.log.info("ORCHESTRATOR_WORKER=off: receiving webhooks only; another process runs the jobs");
+      return;
+    }
     running.start();
   };
 

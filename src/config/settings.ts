@@ -12,6 +12,7 @@ const envSchema = z.object({
   ORCHESTRATOR_CONTEXT_TOKENS: z.coerce.number().int().min(1000).max(1_000_000).default(60_000),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   WORKER_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
+  ORCHESTRATOR_WORKER: z.enum(["on", "off"]).default("on"),
   ANTHROPIC_API_KEY: z.string().min(1).optional(),
   ANTHROPIC_BASE_URL: z.url().optional(),
   APP_ID: z.coerce.number().int().positive().optional(),
@@ -26,6 +27,8 @@ export interface Settings {
   readonly workerConcurrency: number;
   /** How long a job stays claimed without a heartbeat; after a crash, its job runs again once this passes. */
   readonly workerLeaseMs: number;
+  /** Off: this process only receives webhooks; another process sharing the database runs the jobs. */
+  readonly runWorker: boolean;
   readonly anthropic: { readonly apiKey: string | undefined; readonly baseUrl: string | undefined };
   /** Our own GitHub App id: check suites and runs from it are ours, not CI. */
   readonly appId: number | undefined;
@@ -40,6 +43,7 @@ const hints: Partial<Record<keyof z.infer<typeof envSchema>, string>> = {
   ORCHESTRATOR_CONTEXT_TOKENS: "a whole number of tokens between 1000 and 1000000, e.g. 60000",
   WORKER_CONCURRENCY: "a whole number from 1 to 64, e.g. WORKER_CONCURRENCY=4",
   WORKER_LEASE_SECONDS: "a whole number of seconds from 1 to 3600, e.g. WORKER_LEASE_SECONDS=300",
+  ORCHESTRATOR_WORKER: "on (receive webhooks and run jobs) or off (receive webhooks only)",
   ANTHROPIC_BASE_URL: "a URL such as https://api.anthropic.com, or leave it unset",
   APP_ID: "your GitHub App's numeric id, from its settings page",
 };
@@ -63,6 +67,7 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
     contextTokens: e.ORCHESTRATOR_CONTEXT_TOKENS,
     workerConcurrency: e.WORKER_CONCURRENCY,
     workerLeaseMs: e.WORKER_LEASE_SECONDS * 1000,
+    runWorker: e.ORCHESTRATOR_WORKER === "on",
     anthropic: { apiKey: e.ANTHROPIC_API_KEY, baseUrl: e.ANTHROPIC_BASE_URL },
     appId: e.APP_ID,
   };

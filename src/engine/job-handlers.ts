@@ -1,5 +1,6 @@
 import type { Job } from "../store/jobs.js";
 import { enqueueJob } from "../store/jobs.js";
+import { markInterruptedCalls } from "../store/model-calls.js";
 import type { Db } from "../store/open-database.js";
 import { getTask } from "../store/tasks.js";
 import type { EngineDeps } from "./engine-deps.js";
@@ -52,13 +53,24 @@ async function advance(deps: EngineDeps, taskId: number): Promise<void> {
   }
 }
 
+/** Before any job of a task runs, calls an earlier, crashed attempt left `started` are marked interrupted. */
+function forTask(deps: EngineDeps, handler: JobHandler): JobHandler {
+  return (job) => {
+    if (job.taskId !== null) {
+      const interrupted = markInterruptedCalls(deps.db, job.taskId);
+      if (interrupted > 0) deps.log.warn("model calls cut off by a crash marked as failed", { taskId: job.taskId, calls: interrupted });
+    }
+    return handler(job);
+  };
+}
+
 export function createJobHandlers(deps: EngineDeps): Record<JobKind, JobHandler> {
   return {
     [JobKind.intake]: (job) => runIntake(deps, intakePayloadSchema.parse(job.payload)),
-    [JobKind.advance]: (job) => advance(deps, advancePayloadSchema.parse(job.payload).taskId),
-    [JobKind.ciCompleted]: (job) => runCiCompleted(deps, ciCompletedPayloadSchema.parse(job.payload)),
-    [JobKind.reviewSubmitted]: (job) => runReviewSubmitted(deps, reviewSubmittedPayloadSchema.parse(job.payload)),
-    [JobKind.pullRequestClosed]: (job) => runPullRequestClosed(deps, pullRequestClosedPayloadSchema.parse(job.payload)),
+    [JobKind.advance]: forTask(deps, (job) => advance(deps, advancePayloadSchema.parse(job.payload).taskId)),
+    [JobKind.ciCompleted]: forTask(deps, (job) => runCiCompleted(deps, ciCompletedPayloadSchema.parse(job.payload))),
+    [JobKind.reviewSubmitted]: forTask(deps, (job) => runReviewSubmitted(deps, reviewSubmittedPayloadSchema.parse(job.payload))),
+    [JobKind.pullRequestClosed]: forTask(deps, (job) => runPullRequestClosed(deps, pullRequestClosedPayloadSchema.parse(job.payload))),
   };
 }
 

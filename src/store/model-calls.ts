@@ -98,13 +98,13 @@ export function failModelCall(db: Db, id: number, durationMs: number, error: str
 }
 
 /**
- * Calls still `started` that began before `before` were cut off by a crash: no answer was recorded,
- * so they are marked failed rather than left looking in flight. Returns how many.
+ * Marks a task's calls still `started` as failed: called when a job of the task begins, and jobs of
+ * one task never overlap, so such a call was cut off by a crash and will never get its answer.
  */
-export function markInterruptedCalls(db: Db, before: number): number {
+export function markInterruptedCalls(db: Db, taskId: number): number {
   return db
-    .prepare("UPDATE model_calls SET status = 'failed', error = 'interrupted: the process stopped before the answer was recorded' WHERE status = 'started' AND started_at < ?")
-    .run(before).changes;
+    .prepare("UPDATE model_calls SET status = 'failed', error = 'interrupted: the process stopped before the answer was recorded' WHERE status = 'started' AND task_id = ?")
+    .run(taskId).changes;
 }
 
 /** A call this task already paid for with exactly this request; its stored response is replayed instead of paying twice. */

@@ -23,7 +23,13 @@ export function openDatabase(path: string): Db {
   db.pragma("synchronous = NORMAL");
   db.pragma("foreign_keys = ON");
   db.pragma("busy_timeout = 5000");
-  migrate(db);
+  try {
+    migrate(db);
+  } catch (error) {
+    // A refused or failed schema leaves no open handle (and no write-ahead log) behind.
+    db.close();
+    throw error;
+  }
   return db;
 }
 

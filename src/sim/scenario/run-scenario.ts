@@ -75,6 +75,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
     contextTokens: 60_000,
     workerConcurrency: 4,
     workerLeaseMs: 300_000,
+    runWorker: true,
     anthropic: { apiKey: options.realAnthropicKey ?? "sk-ant-simulated", baseUrl: llm?.anthropicBaseUrl },
     appId,
   };
