@@ -82,11 +82,10 @@ export function createOrchestratorApp(options: OrchestratorOptions): Orchestrato
         app.log.error({ delivery: envelope.id, event: envelope.name, issues: error.issues }, "malformed webhook payload recorded and ignored");
       },
     });
-    app.onAny((context) => {
-      const result = receive({ id: context.id, name: context.name, payload: context.payload });
+    app.onAny(async (context) => {
+      const result = await receive({ id: context.id, name: context.name, payload: context.payload });
       if (result.jobId !== undefined) running.notify();
       app.log.debug({ delivery: context.id, event: context.name, outcome: result.outcome }, "webhook received");
-      return Promise.resolve();
     });
     addHandler(createHealthHandler(options.db, () => options.settings.runWorker && worker !== undefined));
     const recovered = recoverStalledTasks(options.db, clock.now());

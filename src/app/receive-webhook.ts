@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Settings } from "../config/settings.js";
 import type { Clock } from "../engine/clock.js";
-import { recordDelivery, setDeliveryOutcome } from "../store/deliveries.js";
+import { hasDelivery, recordDelivery } from "../store/deliveries.js";
 import { upsertInstallation } from "../store/installations.js";
 import { enqueueJob } from "../store/jobs.js";
 import type { Db } from "../store/open-database.js";
@@ -11,6 +11,7 @@ import { onInstallation } from "./handlers/on-installation.js";
 import { onIssuesLabeled } from "./handlers/on-issues-labeled.js";
 import { onPullRequestClosed } from "./handlers/on-pull-request-closed.js";
 import { onPullRequestReviewSubmitted } from "./handlers/on-pull-request-review-submitted.js";
+import { createGroupCommit } from "./group-commit.js";
 import { installationContextSchema } from "./webhook-payloads.js";
 
 /** Handlers by `event.action` (or bare event name): everything else is recorded and ignored. */
@@ -37,30 +38,31 @@ export interface ReceiveResult {
 const actionSchema = z.object({ action: z.string().optional() });
 
 /**
- * Intake of one verified delivery, synchronously and in one transaction: deduplicate by
- * X-GitHub-Delivery, decide, persist the decision and the job it needs. Nothing here touches the
- * network, so GitHub gets its answer in milliseconds; the worker does the rest.
+ * Intake of one verified delivery: deduplicate by X-GitHub-Delivery, decide, persist the decision
+ * and the job it needs, committed before the promise resolves (deliveries arriving together share
+ * one commit). Nothing here touches the network, so GitHub gets its answer in milliseconds; the
+ * worker does the rest.
  */
 export function createWebhookReceiver(deps: {
   readonly db: Db;
   readonly clock: Clock;
   readonly settings: Pick<Settings, "label" | "appId">;
   readonly onMalformed: (envelope: WebhookEnvelope, error: z.ZodError) => void;
-}): (envelope: WebhookEnvelope) => ReceiveResult {
+}): (envelope: WebhookEnvelope) => Promise<ReceiveResult> {
   const { db, clock, settings } = deps;
-  return (envelope) =>
-    db.transaction((): ReceiveResult => {
+  // Installations this receiver has written, so the hot path does not rewrite an unchanged row.
+  const known = new Map<number, string>();
+  return createGroupCommit(db, (envelope: WebhookEnvelope): ReceiveResult => {
       const now = clock.now();
       const action = actionSchema.safeParse(envelope.payload).data?.action ?? null;
       const context = installationContextSchema.safeParse(envelope.payload).data;
-      const fresh = recordDelivery(
-        db,
-        { deliveryId: envelope.id, event: envelope.name, action, installationId: context?.installation?.id ?? null, receivedAt: now },
-        "received",
-      );
-      if (!fresh) return { duplicate: true, outcome: "duplicate", jobId: undefined };
-      if (context?.installation && context.repository) {
-        upsertInstallation(db, { id: context.installation.id, accountLogin: context.repository.owner.login, accountType: context.repository.owner.type }, now);
+      // Checked first so a duplicate never reaches a handler; the transaction keeps check and insert together.
+      if (hasDelivery(db, envelope.id)) return { duplicate: true, outcome: "duplicate", jobId: undefined };
+      const installation = context?.installation;
+      const owner = context?.repository?.owner;
+      if (installation && owner && known.get(installation.id) !== owner.login) {
+        upsertInstallation(db, { id: installation.id, accountLogin: owner.login, accountType: owner.type }, now);
+        known.set(installation.id, owner.login);
       }
       const handler = webhookHandlers[action ? `${envelope.name}.${action}` : envelope.name] ?? webhookHandlers[envelope.name];
       let decision: Decision;
@@ -72,8 +74,8 @@ export function createWebhookReceiver(deps: {
         deps.onMalformed(envelope, error);
         decision = { outcome: `malformed:${error.issues.map((i) => i.path.join(".")).join(",")}` };
       }
-      setDeliveryOutcome(db, envelope.id, decision.outcome);
+      recordDelivery(db, { deliveryId: envelope.id, event: envelope.name, action, installationId: installation?.id ?? null, receivedAt: now }, decision.outcome);
       const jobId = decision.job ? enqueueJob(db, decision.job, now) : undefined;
       return { duplicate: false, outcome: decision.outcome, jobId };
-    })();
+  });
 }

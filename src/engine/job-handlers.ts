@@ -24,6 +24,7 @@ import { reportProgress } from "./report-progress.js";
 import { isTerminal, TaskState } from "./task-states.js";
 import { fail } from "./transitions.js";
 import type { JobHandler } from "./worker.js";
+import { statement } from "../store/statement-cache.js";
 
 /** Moves a task through the phase its state calls for; waiting and finished states only refresh what GitHub shows. */
 async function advance(deps: EngineDeps, taskId: number): Promise<void> {
@@ -92,8 +93,7 @@ export function createDeadJobHandler(deps: EngineDeps): (job: Job, error: unknow
  * or a bug; it is cheap insurance.)
  */
 export function recoverStalledTasks(db: Db, now: number): number {
-  const stalled = db
-    .prepare<[], { id: number }>(
+  const stalled = statement<[], { id: number }>(db, 
       `SELECT t.id FROM tasks t
        WHERE t.state IN ('queued', 'planning', 'implementing', 'pushing')
          AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.task_id = t.id AND j.state = 'pending')`,

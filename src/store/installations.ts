@@ -1,4 +1,5 @@
 import type { Db } from "./open-database.js";
+import { statement } from "./statement-cache.js";
 
 export interface InstallationRecord {
   readonly id: number;
@@ -8,7 +9,7 @@ export interface InstallationRecord {
 
 /** Remembers the installation a delivery came from; cheap enough to run on every delivery. */
 export function upsertInstallation(db: Db, installation: InstallationRecord, at: number): void {
-  db.prepare(
+  statement(db, 
     `INSERT INTO installations (id, account_login, account_type, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET account_login = excluded.account_login, account_type = excluded.account_type, updated_at = excluded.updated_at
      WHERE installations.account_login <> excluded.account_login OR installations.account_type <> excluded.account_type`,
@@ -17,9 +18,9 @@ export function upsertInstallation(db: Db, installation: InstallationRecord, at:
 
 /** `suspendedAt` null lifts a suspension. */
 export function setInstallationSuspended(db: Db, id: number, suspendedAt: number | null, at: number): void {
-  db.prepare("UPDATE installations SET suspended_at = ?, updated_at = ? WHERE id = ?").run(suspendedAt, at, id);
+  statement(db, "UPDATE installations SET suspended_at = ?, updated_at = ? WHERE id = ?").run(suspendedAt, at, id);
 }
 
 export function deleteInstallation(db: Db, id: number): void {
-  db.prepare("DELETE FROM installations WHERE id = ?").run(id);
+  statement(db, "DELETE FROM installations WHERE id = ?").run(id);
 }

@@ -11,6 +11,7 @@
  * claimed while another job of the same task holds a lease, so a task's phases never overlap.
  */
 import type { Db } from "./open-database.js";
+import { statement } from "./statement-cache.js";
 
 export interface Job {
   readonly id: number;
@@ -59,8 +60,7 @@ export interface NewJob {
 
 /** Returns the new job's id, or undefined when a job with the same unique key already exists. */
 export function enqueueJob(db: Db, job: NewJob, at: number): number | undefined {
-  const row = db
-    .prepare<unknown[], { id: number }>(
+  const row = statement<unknown[], { id: number }>(db, 
       `INSERT INTO jobs (kind, payload, task_id, unique_key, run_at, max_attempts, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (unique_key) DO NOTHING RETURNING id`,
     )
@@ -70,8 +70,7 @@ export function enqueueJob(db: Db, job: NewJob, at: number): number | undefined 
 
 /** Leases the next runnable job to `workerId` until `now + leaseMs`, counting the attempt. */
 export function claimJob(db: Db, workerId: string, now: number, leaseMs: number): Job | undefined {
-  const row = db
-    .prepare<[{ worker: string; until: number; now: number }], JobRow>(
+  const row = statement<[{ worker: string; until: number; now: number }], JobRow>(db, 
       `UPDATE jobs SET locked_by = @worker, locked_until = @until, attempts = attempts + 1
        WHERE id = (
          SELECT j.id FROM jobs j
@@ -87,29 +86,28 @@ export function claimJob(db: Db, workerId: string, now: number, leaseMs: number)
 
 /** Extends a lease the worker still holds; false when the lease was lost (taken by another worker). */
 export function extendLease(db: Db, jobId: number, workerId: string, until: number): boolean {
-  return db.prepare("UPDATE jobs SET locked_until = ? WHERE id = ? AND locked_by = ? AND state = 'pending'").run(until, jobId, workerId).changes === 1;
+  return statement(db, "UPDATE jobs SET locked_until = ? WHERE id = ? AND locked_by = ? AND state = 'pending'").run(until, jobId, workerId).changes === 1;
 }
 
 export function completeJob(db: Db, jobId: number, at: number): void {
-  db.prepare("UPDATE jobs SET state = 'done', locked_by = NULL, locked_until = NULL, finished_at = ? WHERE id = ?").run(at, jobId);
+  statement(db, "UPDATE jobs SET state = 'done', locked_by = NULL, locked_until = NULL, finished_at = ? WHERE id = ?").run(at, jobId);
 }
 
 export function retryJob(db: Db, jobId: number, runAt: number, error: string): void {
-  db.prepare("UPDATE jobs SET run_at = ?, locked_by = NULL, locked_until = NULL, last_error = ? WHERE id = ?").run(runAt, error, jobId);
+  statement(db, "UPDATE jobs SET run_at = ?, locked_by = NULL, locked_until = NULL, last_error = ? WHERE id = ?").run(runAt, error, jobId);
 }
 
 export function buryJob(db: Db, jobId: number, at: number, error: string): void {
-  db.prepare("UPDATE jobs SET state = 'dead', locked_by = NULL, locked_until = NULL, last_error = ?, finished_at = ? WHERE id = ?").run(error, at, jobId);
+  statement(db, "UPDATE jobs SET state = 'dead', locked_by = NULL, locked_until = NULL, last_error = ?, finished_at = ? WHERE id = ?").run(error, at, jobId);
 }
 
 /** When the next pending job becomes runnable (its run_at, or when its lease runs out), for the worker's timer. */
 export function nextJobDueAt(db: Db): number | undefined {
-  const row = db
-    .prepare<[], { due: number | null }>("SELECT min(max(run_at, coalesce(locked_until, 0))) AS due FROM jobs WHERE state = 'pending'")
+  const row = statement<[], { due: number | null }>(db, "SELECT min(max(run_at, coalesce(locked_until, 0))) AS due FROM jobs WHERE state = 'pending'")
     .get();
   return row?.due ?? undefined;
 }
 
 export function countJobs(db: Db, state: "pending" | "done" | "dead"): number {
-  return db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM jobs WHERE state = ?").get(state)?.n ?? 0;
+  return statement<[string], { n: number }>(db, "SELECT count(*) AS n FROM jobs WHERE state = ?").get(state)?.n ?? 0;
 }

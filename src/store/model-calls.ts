@@ -1,4 +1,5 @@
 import type { Db } from "./open-database.js";
+import { statement } from "./statement-cache.js";
 
 export interface TokenUsage {
   readonly inputTokens: number;
@@ -64,8 +65,7 @@ export function startModelCall(
   db: Db,
   call: { taskId: number | null; role: string; provider: string; model: string; requestHash: string; startedAt: number },
 ): number {
-  const row = db
-    .prepare<unknown[], { id: number }>(
+  const row = statement<unknown[], { id: number }>(db, 
       "INSERT INTO model_calls (task_id, role, provider, model, request_hash, status, started_at) VALUES (?, ?, ?, ?, ?, 'started', ?) RETURNING id",
     )
     .get(call.taskId, call.role, call.provider, call.model, call.requestHash, call.startedAt);
@@ -78,7 +78,7 @@ export function finishModelCall(
   id: number,
   result: { usage: TokenUsage; costUsd: number; durationMs: number; response: unknown },
 ): void {
-  db.prepare(
+  statement(db, 
     `UPDATE model_calls SET status = 'succeeded', input_tokens = ?, output_tokens = ?, cache_read_tokens = ?, cache_write_tokens = ?,
        cost_usd = ?, duration_ms = ?, response = ? WHERE id = ?`,
   ).run(
@@ -94,7 +94,7 @@ export function finishModelCall(
 }
 
 export function failModelCall(db: Db, id: number, durationMs: number, error: string): void {
-  db.prepare("UPDATE model_calls SET status = 'failed', duration_ms = ?, error = ? WHERE id = ?").run(durationMs, error, id);
+  statement(db, "UPDATE model_calls SET status = 'failed', duration_ms = ?, error = ? WHERE id = ?").run(durationMs, error, id);
 }
 
 /**
@@ -102,15 +102,13 @@ export function failModelCall(db: Db, id: number, durationMs: number, error: str
  * one task never overlap, so such a call was cut off by a crash and will never get its answer.
  */
 export function markInterruptedCalls(db: Db, taskId: number): number {
-  return db
-    .prepare("UPDATE model_calls SET status = 'failed', error = 'interrupted: the process stopped before the answer was recorded' WHERE status = 'started' AND task_id = ?")
+  return statement(db, "UPDATE model_calls SET status = 'failed', error = 'interrupted: the process stopped before the answer was recorded' WHERE status = 'started' AND task_id = ?")
     .run(taskId).changes;
 }
 
 /** A call this task already paid for with exactly this request; its stored response is replayed instead of paying twice. */
 export function findSucceededCall(db: Db, taskId: number | null, requestHash: string): { call: ModelCall; response: unknown } | undefined {
-  const row = db
-    .prepare<[number | null, string], ModelCallRow>(
+  const row = statement<[number | null, string], ModelCallRow>(db, 
       "SELECT * FROM model_calls WHERE task_id IS ? AND request_hash = ? AND status = 'succeeded' ORDER BY id DESC LIMIT 1",
     )
     .get(taskId, requestHash);
@@ -120,7 +118,7 @@ export function findSucceededCall(db: Db, taskId: number | null, requestHash: st
 export function listModelCalls(db: Db, taskId?: number): ModelCall[] {
   const rows =
     taskId === undefined
-      ? db.prepare<[], ModelCallRow>("SELECT * FROM model_calls ORDER BY id").all()
-      : db.prepare<[number], ModelCallRow>("SELECT * FROM model_calls WHERE task_id = ? ORDER BY id").all(taskId);
+      ? statement<[], ModelCallRow>(db, "SELECT * FROM model_calls ORDER BY id").all()
+      : statement<[number], ModelCallRow>(db, "SELECT * FROM model_calls WHERE task_id = ? ORDER BY id").all(taskId);
   return rows.map(toModelCall);
 }

@@ -1,8 +1,9 @@
 import type { Db } from "./open-database.js";
+import { statement } from "./statement-cache.js";
 
 /** Named JSON documents a task produces and later phases read (the plan, the change set, …). */
 export function saveArtifact(db: Db, taskId: number, kind: string, content: unknown, at: number): void {
-  db.prepare(
+  statement(db, 
     `INSERT INTO task_artifacts (task_id, kind, content, created_at) VALUES (?, ?, ?, ?)
      ON CONFLICT (task_id, kind) DO UPDATE SET content = excluded.content, created_at = excluded.created_at`,
   ).run(taskId, kind, JSON.stringify(content), at);
@@ -10,6 +11,6 @@ export function saveArtifact(db: Db, taskId: number, kind: string, content: unkn
 
 /** The stored JSON, unparsed; the caller checks it against its own schema. */
 export function loadArtifact(db: Db, taskId: number, kind: string): unknown {
-  const row = db.prepare<[number, string], { content: string }>("SELECT content FROM task_artifacts WHERE task_id = ? AND kind = ?").get(taskId, kind);
+  const row = statement<[number, string], { content: string }>(db, "SELECT content FROM task_artifacts WHERE task_id = ? AND kind = ?").get(taskId, kind);
   return row === undefined ? undefined : (JSON.parse(row.content) as unknown);
 }

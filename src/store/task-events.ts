@@ -1,5 +1,6 @@
 import type { TaskState } from "../engine/task-states.js";
 import type { Db } from "./open-database.js";
+import { statement } from "./statement-cache.js";
 
 export interface TaskEvent {
   readonly id: number;
@@ -26,7 +27,7 @@ export function appendTaskEvent(
   db: Db,
   event: { taskId: number; at: number; kind: string; fromState?: TaskState | null; toState?: TaskState | null; detail?: Record<string, unknown> },
 ): void {
-  db.prepare("INSERT INTO task_events (task_id, at, kind, from_state, to_state, detail) VALUES (?, ?, ?, ?, ?, ?)").run(
+  statement(db, "INSERT INTO task_events (task_id, at, kind, from_state, to_state, detail) VALUES (?, ?, ?, ?, ?, ?)").run(
     event.taskId,
     event.at,
     event.kind,
@@ -37,8 +38,7 @@ export function appendTaskEvent(
 }
 
 export function listTaskEvents(db: Db, taskId: number): TaskEvent[] {
-  return db
-    .prepare<[number], TaskEventRow>("SELECT * FROM task_events WHERE task_id = ? ORDER BY id")
+  return statement<[number], TaskEventRow>(db, "SELECT * FROM task_events WHERE task_id = ? ORDER BY id")
     .all(taskId)
     .map((row) => ({
       id: row.id,
@@ -52,5 +52,5 @@ export function listTaskEvents(db: Db, taskId: number): TaskEvent[] {
 }
 
 export function countTaskEvents(db: Db): number {
-  return db.prepare<[], { n: number }>("SELECT count(*) AS n FROM task_events").get()?.n ?? 0;
+  return statement<[], { n: number }>(db, "SELECT count(*) AS n FROM task_events").get()?.n ?? 0;
 }

@@ -1,6 +1,7 @@
 import type { TaskState } from "../engine/task-states.js";
 import { isTaskState } from "../engine/task-states.js";
 import type { Db } from "./open-database.js";
+import { statement } from "./statement-cache.js";
 
 export interface Task {
   readonly id: number;
@@ -96,7 +97,7 @@ function toTask(row: TaskRow): Task {
 }
 
 export function getTask(db: Db, id: number): Task | undefined {
-  const row = db.prepare<[number], TaskRow>("SELECT * FROM tasks WHERE id = ?").get(id);
+  const row = statement<[number], TaskRow>(db, "SELECT * FROM tasks WHERE id = ?").get(id);
   return row && toTask(row);
 }
 
@@ -107,8 +108,7 @@ export function requireTask(db: Db, id: number): Task {
 }
 
 export function findActiveTaskForIssue(db: Db, owner: string, repo: string, issueNumber: number): Task | undefined {
-  const row = db
-    .prepare<[string, string, number], TaskRow>(
+  const row = statement<[string, string, number], TaskRow>(db, 
       "SELECT * FROM tasks WHERE owner = ? AND repo = ? AND issue_number = ? AND state NOT IN ('done', 'cancelled', 'failed')",
     )
     .get(owner, repo, issueNumber);
@@ -116,8 +116,7 @@ export function findActiveTaskForIssue(db: Db, owner: string, repo: string, issu
 }
 
 export function findTaskByPullRequest(db: Db, owner: string, repo: string, prNumber: number): Task | undefined {
-  const row = db
-    .prepare<[string, string, number], TaskRow>(
+  const row = statement<[string, string, number], TaskRow>(db, 
       "SELECT * FROM tasks WHERE owner = ? AND repo = ? AND pr_number = ? ORDER BY id DESC LIMIT 1",
     )
     .get(owner, repo, prNumber);
@@ -125,8 +124,7 @@ export function findTaskByPullRequest(db: Db, owner: string, repo: string, prNum
 }
 
 export function findTaskByHeadSha(db: Db, owner: string, repo: string, headSha: string): Task | undefined {
-  const row = db
-    .prepare<[string, string, string], TaskRow>(
+  const row = statement<[string, string, string], TaskRow>(db, 
       "SELECT * FROM tasks WHERE owner = ? AND repo = ? AND head_sha = ? ORDER BY id DESC LIMIT 1",
     )
     .get(owner, repo, headSha);
@@ -134,13 +132,12 @@ export function findTaskByHeadSha(db: Db, owner: string, repo: string, headSha: 
 }
 
 export function listTasks(db: Db): Task[] {
-  return db.prepare<[], TaskRow>("SELECT * FROM tasks ORDER BY id").all().map(toTask);
+  return statement<[], TaskRow>(db, "SELECT * FROM tasks ORDER BY id").all().map(toTask);
 }
 
 /** Inserts a task in `state`. Callers run it inside the transaction that also logs the event. */
 export function insertTask(db: Db, task: NewTask, state: TaskState, at: number): Task {
-  const row = db
-    .prepare<unknown[], TaskRow>(
+  const row = statement<unknown[], TaskRow>(db, 
       `INSERT INTO tasks (installation_id, owner, repo, issue_number, state, issue_title, issue_body, requested_by, default_branch, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
     )
@@ -163,7 +160,7 @@ export function updateTask(db: Db, id: number, at: number, patch: TaskPatch, sta
     sets.push(`${column} = @${column}`);
     params[column] = value;
   }
-  const row = db.prepare<[Record<string, unknown>], TaskRow>(`UPDATE tasks SET ${sets.join(", ")} WHERE id = @id RETURNING *`).get(params);
+  const row = statement<[Record<string, unknown>], TaskRow>(db, `UPDATE tasks SET ${sets.join(", ")} WHERE id = @id RETURNING *`).get(params);
   if (!row) throw new Error(`Task ${id} does not exist.`);
   return toTask(row);
 }
