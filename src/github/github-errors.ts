@@ -35,12 +35,21 @@ export function classifyGitHubError(doing: string, error: unknown): GitHubError 
   if (error instanceof GitHubError) return error;
   const status = readStatus(error);
   const detail = error instanceof Error ? error.message : String(error);
-  const rateLimited = status === 429 || (status === 403 && readHeader(error, "x-ratelimit-remaining") === "0");
+  const retryAfterHeader = readHeader(error, "retry-after");
+  const primaryLimitSpent = readHeader(error, "x-ratelimit-remaining") === "0";
+  // Secondary rate limits come as 403 (or 429) with retry-after, while the primary quota is far from spent.
+  const rateLimited = status === 429 || (status === 403 && (primaryLimitSpent || retryAfterHeader !== undefined));
   const retryable = status === undefined || status >= 500 || rateLimited;
-  const retryAfter = Number(readHeader(error, "retry-after"));
+  const waitMs = retryAfterHeader !== undefined ? Number(retryAfterHeader) * 1000 : rateLimited && primaryLimitSpent ? untilReset(error) : Number.NaN;
   return new GitHubError(`GitHub refused to ${doing}${status === undefined ? "" : ` (HTTP ${status})`}: ${detail}`, status, {
     retryable,
-    ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}),
+    ...(Number.isFinite(waitMs) && waitMs > 0 ? { retryAfterMs: waitMs } : {}),
     cause: error,
   });
+}
+
+/** A spent primary quota comes back at x-ratelimit-reset (epoch seconds); retrying sooner only fails again. */
+function untilReset(error: unknown): number {
+  const reset = Number(readHeader(error, "x-ratelimit-reset"));
+  return Number.isFinite(reset) ? reset * 1000 - Date.now() : Number.NaN;
 }
