@@ -96,13 +96,17 @@ function filesAt(repo: SimRepo, commitSha: string): Map<string, string> {
   return files;
 }
 
-/** Runs `action` and returns the requests it made; every response the simulator gave must match GitHub's description. */
-async function during<T>(action: () => Promise<T>): Promise<{ result: T; requests: readonly SimRequestRecord[]; ops: (string | null)[] }> {
+/**
+ * Runs `action` and returns the REST requests it made (`ops`) and the archives it downloaded from
+ * codeload, which is not the REST API; every response the simulator gave must match GitHub's description.
+ */
+async function during<T>(action: () => Promise<T>): Promise<{ result: T; requests: readonly SimRequestRecord[]; ops: (string | null)[]; downloads: number }> {
   const start = sim.requests.all().length;
   const result = await action();
-  const requests = sim.requests.all().slice(start);
-  expect(requests.flatMap((r) => r.responseIssues)).toEqual([]);
-  return { result, requests, ops: requests.map((r) => r.operationId) };
+  const all = sim.requests.all().slice(start);
+  expect(all.flatMap((r) => r.responseIssues)).toEqual([]);
+  const requests = all.filter((r) => r.operationId !== "codeload/download");
+  return { result, requests, ops: requests.map((r) => r.operationId), downloads: all.length - requests.length };
 }
 
 function expectNoInvalidTraffic(): void {
@@ -124,8 +128,9 @@ const smallRepo = textFiles({
 describe("OctokitGateway.readSnapshot", () => {
   it("reads a three-file repository in two requests with every file, the commit and the tree", async () => {
     const world = buildWorld(smallRepo);
-    const { result: snapshot, ops } = await during(() => world.gateway.readSnapshot(ref, "main"));
+    const { result: snapshot, ops, downloads } = await during(() => world.gateway.readSnapshot(ref, "main"));
     expect(ops).toEqual(["repos/get-branch", "repos/download-tarball-archive"]);
+    expect(downloads).toBe(1);
     expect(snapshot).toMatchObject({ owner: OWNER, repo: REPO, branch: "main", commitSha: world.baseSha, treeSha: world.baseTreeSha });
     expect(new Map([...snapshot.files].map(([path, file]) => [path, file.content]))).toEqual(new Map([...smallRepo].map(([p, c]) => [p, c.toString("utf8")])));
     expectNoInvalidTraffic();
@@ -135,8 +140,9 @@ describe("OctokitGateway.readSnapshot", () => {
     const many = new Map<string, Buffer>();
     for (let i = 0; i < 300; i++) many.set(`src/module-${Math.floor(i / 30)}/file-${i}.ts`, Buffer.from(`export const value${i} = ${i};\n`));
     const world = buildWorld(many);
-    const { result: snapshot, ops } = await during(() => world.gateway.readSnapshot(ref, "main"));
+    const { result: snapshot, ops, downloads } = await during(() => world.gateway.readSnapshot(ref, "main"));
     expect(ops).toEqual(["repos/get-branch", "repos/download-tarball-archive"]);
+    expect(downloads).toBe(1);
     expect(snapshot.files.size).toBe(300);
     for (const [path, content] of many) expect(snapshot.files.get(path)?.content, path).toBe(content.toString("utf8"));
     expect(snapshot.commitSha).toBe(world.baseSha);
@@ -147,8 +153,9 @@ describe("OctokitGateway.readSnapshot", () => {
   it("reads a branch whose name has slashes", async () => {
     const world = buildWorld(smallRepo);
     const { commitSha } = await world.gateway.commitFiles(ref, commitRequest(world, "release/2026/q1", [{ kind: "write", path: "NEW.md", content: "new\n" }]));
-    const { result: snapshot, ops } = await during(() => world.gateway.readSnapshot(ref, "release/2026/q1"));
+    const { result: snapshot, ops, downloads } = await during(() => world.gateway.readSnapshot(ref, "release/2026/q1"));
     expect(ops).toEqual(["repos/get-branch", "repos/download-tarball-archive"]);
+    expect(downloads).toBe(1);
     expect(snapshot).toMatchObject({ branch: "release/2026/q1", commitSha });
     expect(snapshot.files.get("NEW.md")?.content).toBe("new\n");
     expectNoInvalidTraffic();
@@ -158,8 +165,9 @@ describe("OctokitGateway.readSnapshot", () => {
     const world = buildWorld(smallRepo);
     await world.gateway.commitFiles(ref, commitRequest(world, "main-next", [{ kind: "write", path: "NEW.md", content: "new\n" }]));
     world.repo.git.refs.set("refs/heads/main", headOf(world.repo, "main-next"));
-    const { result: snapshot, ops } = await during(() => world.gateway.readSnapshotAt(ref, "main", world.baseSha));
+    const { result: snapshot, ops, downloads } = await during(() => world.gateway.readSnapshotAt(ref, "main", world.baseSha));
     expect(ops).toEqual(["git/get-commit", "repos/download-tarball-archive"]);
+    expect(downloads).toBe(1);
     expect(snapshot).toMatchObject({ branch: "main", commitSha: world.baseSha, treeSha: world.baseTreeSha });
     expect([...snapshot.files.keys()].sort()).toEqual([...smallRepo.keys()].sort());
     expectNoInvalidTraffic();

@@ -5,7 +5,7 @@ import { verifyAppJwt } from "./app-jwt.js";
 import { buildTarball } from "./codeload.js";
 import type { MatchedOperation } from "./openapi/index.js";
 import { notFoundBody, OpenApiValidator, validationFailedBody } from "./openapi/index.js";
-import { RequestLog } from "./request-log.js";
+import { codeloadOperation, RequestLog } from "./request-log.js";
 import { jwtOperations, routes, SimHttpError } from "./routes/index.js";
 import type { RouteResult } from "./routes/index.js";
 import type { SimChange } from "./sim-changes.js";
@@ -70,7 +70,12 @@ export class GitHubSimulator {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const method = (req.method ?? "GET").toUpperCase();
     const raw = await readBody(req);
-    if (url.pathname.startsWith("/_codeload/")) return this.#codeload(url.pathname, res);
+    if (url.pathname.startsWith("/_codeload/")) {
+      const status = await this.#codeload(url.pathname, res);
+      // Not a REST call (codeload is another host), but logged so every byte the app fetched is visible.
+      this.requests.add({ operationId: codeloadOperation, method, path: url.pathname, status, invalid: status === 200 ? null : "no such archive", responseIssues: [], at: this.world.nowMs() });
+      return;
+    }
 
     const op = this.#validator.match(method, url.pathname);
     const record = (status: number, invalid: string | null, responseIssues: readonly string[] = []): void => {
@@ -78,7 +83,15 @@ export class GitHubSimulator {
     };
     if (!op) {
       record(404, "no such route in GitHub's API description");
-      send(res, 404, notFoundBody()); return;
+      send(res, 404, notFoundBody());
+      return;
+    }
+    // GitHub refuses bad credentials before it looks at what was asked.
+    const caller = this.#authenticate(req, op);
+    if ("error" in caller) {
+      record(401, caller.error);
+      send(res, 401, { message: caller.error, documentation_url: "https://docs.github.com/rest", status: "401" });
+      return;
     }
     let body: unknown;
     if (raw.length > 0) {
@@ -86,19 +99,16 @@ export class GitHubSimulator {
         body = JSON.parse(raw.toString("utf8"));
       } catch {
         record(400, "body is not JSON");
-        send(res, 400, { message: "Problems parsing JSON", documentation_url: this.#validator.documentationUrl(op), status: "400" }); return;
+        send(res, 400, { message: "Problems parsing JSON", documentation_url: this.#validator.documentationUrl(op), status: "400" });
+        return;
       }
     }
     const issues = this.#validator.validateRequest(op, { query: url.searchParams, body });
     if (issues.length > 0) {
       const pathIssue = issues.some((i) => i.where === "path");
       record(pathIssue ? 404 : 422, issues.map((i) => i.message).join("; "));
-      send(res, pathIssue ? 404 : 422, pathIssue ? notFoundBody() : validationFailedBody(issues, this.#validator.documentationUrl(op))); return;
-    }
-    const caller = this.#authenticate(req, op);
-    if ("error" in caller) {
-      record(401, caller.error);
-      send(res, 401, { message: caller.error, documentation_url: "https://docs.github.com/rest", status: "401" }); return;
+      send(res, pathIssue ? 404 : 422, pathIssue ? notFoundBody() : validationFailedBody(issues, this.#validator.documentationUrl(op)));
+      return;
     }
     const handler = routes[op.operationId];
     let result: RouteResult;
@@ -118,7 +128,8 @@ export class GitHubSimulator {
     } catch (error) {
       if (!(error instanceof SimHttpError)) throw error;
       record(error.status, error.message);
-      send(res, error.status, error.body); return;
+      send(res, error.status, error.body);
+      return;
     }
     const responseIssues = this.#validator.validateResponse(op, result.status, result.body).map((i) => i.message);
     record(result.status, null, responseIssues);
@@ -140,14 +151,18 @@ export class GitHubSimulator {
     return { app: this.world.app(installation.appId), installation };
   }
 
-  async #codeload(pathname: string, res: ServerResponse): Promise<void> {
+  async #codeload(pathname: string, res: ServerResponse): Promise<number> {
     const [, , owner = "", name = "", , sha = ""] = pathname.split("/");
     const repo = this.world.repo(owner, name);
     const commit = repo?.git.get(sha);
-    if (!repo || commit?.type !== "commit") return void res.writeHead(404).end("Not Found");
+    if (!repo || commit?.type !== "commit") {
+      res.writeHead(404).end("Not Found");
+      return 404;
+    }
     const archive = await buildTarball(repo, sha);
     res.writeHead(200, { "content-type": "application/x-gzip", "content-length": archive.length, "content-disposition": `attachment; filename=${owner}-${name}-${sha.slice(0, 7)}.tar.gz` });
     res.end(archive);
+    return 200;
   }
 }
 

@@ -11,6 +11,9 @@ export interface SimRequestRecord {
   readonly at: number;
 }
 
+/** The log's name for a download from codeload (the archive host behind the tarball redirect). */
+export const codeloadOperation = "codeload/download";
+
 export class RequestLog {
   readonly #records: SimRequestRecord[] = [];
 
@@ -22,14 +25,17 @@ export class RequestLog {
     return this.#records;
   }
 
-  stats(): { requests: number; byOperation: Record<string, number>; invalidRequests: number; invalidResponses: number } {
+  /** `requests` counts REST calls; archive downloads from codeload are counted apart, as `downloads`. */
+  stats(): { requests: number; downloads: number; byOperation: Record<string, number>; invalidRequests: number; invalidResponses: number } {
     const byOperation: Record<string, number> = {};
+    const downloads = this.#records.filter((r) => r.operationId === codeloadOperation).length;
     for (const r of this.#records) {
       const key = r.operationId ?? `${r.method} ${r.path}`;
       byOperation[key] = (byOperation[key] ?? 0) + 1;
     }
     return {
-      requests: this.#records.length,
+      requests: this.#records.length - downloads,
+      downloads,
       byOperation,
       invalidRequests: this.#records.filter((r) => r.invalid !== null).length,
       invalidResponses: this.#records.filter((r) => r.responseIssues.length > 0).length,

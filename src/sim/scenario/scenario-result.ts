@@ -15,7 +15,15 @@ export interface ScenarioResult {
   readonly scenario: string;
   readonly tasksCreated: number;
   readonly task: { id: number; state: string; issue: number; pr: number | null; prUrl: string | null; prFiles: string[]; failure: string | null } | null;
-  readonly github: { requests: number; byOperation: Record<string, number>; invalidRequests: number; invalidResponses: number; prCreationCalls: number; issueComments: number };
+  readonly github: {
+    requests: number;
+    downloads: number;
+    byOperation: Record<string, number>;
+    invalidRequests: number;
+    invalidResponses: number;
+    prCreationCalls: number;
+    issueComments: number;
+  };
   readonly llm: {
     calls: number;
     inputTokens: number;
@@ -92,6 +100,7 @@ export function collectResult(input: {
       : null,
     github: {
       requests: stats.requests,
+      downloads: stats.downloads,
       byOperation: stats.byOperation,
       invalidRequests: stats.invalidRequests,
       invalidResponses: stats.invalidResponses,
