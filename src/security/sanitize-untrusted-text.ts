@@ -6,15 +6,24 @@
 const htmlComment = /<!--[\s\S]*?(?:-->|$)/g;
 // Zero-width and bidirectional control characters, the BOM and the Unicode tag block.
 const invisible = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]|\uDB40[\uDC00-\uDC7F]/g;
-const markdownImage = /!\[[^\]]*\]\(([^)\s]*)[^)]*\)/g;
-const htmlImageAlt = /(<img\b[^>]*?)\s+alt\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/gi;
+// Alt text may hold one level of balanced brackets, as markdown allows: ![a [b] c](url).
+const imageAlt = String.raw`!\[(?:[^[\]]|\[[^[\]]*\])*\]`;
+// Address and title are bounded so hostile text cannot make the match backtrack for long.
+const markdownImage = new RegExp(String.raw`${imageAlt}\(([^)\s]{0,2048})(?:\s[^)]{0,512})?\)`, "g");
+// Reference and shortcut images (![alt][ref], ![alt]) carry alt text too.
+const markdownImageReference = new RegExp(imageAlt, "g");
+// A whole <img> tag, quoted attribute values (which may hold '>') included; every alt in it goes.
+// An unclosed tag runs to the end of the text, so a failed match never has to be retried from a later <img.
+const htmlImage = /<img\b(?:"[^"]*"|'[^']*'|[^"'>])*(?:>|$)/gi;
+const htmlAlt = /\salt\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/gi;
 
 export function sanitizeUntrustedText(text: string): string {
   return text
     .replace(htmlComment, "")
     .replace(invisible, "")
     .replace(markdownImage, "![image]($1)")
-    .replace(htmlImageAlt, "$1")
+    .replace(markdownImageReference, "![image]")
+    .replace(htmlImage, (tag) => tag.replace(htmlAlt, ""))
     .replace(/\r\n?/g, "\n")
     .trim();
 }

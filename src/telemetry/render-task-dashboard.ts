@@ -40,13 +40,22 @@ export function renderTaskDashboard(report: TaskReport, now: number): string {
     `| | **Total** | | **${formatCount(totals.inputTokens)}** | **${formatCount(totals.outputTokens)}** | **${formatCount(totals.cacheReadTokens)}** | **${formatCount(totals.cacheWriteTokens)}** | **${Math.round(cachedShare(totals) * 100)}%** | **${formatUsd(totals.costUsd)}** | **${formatDuration(totals.modelMs)}** |`,
     ...(task.failure ? ["", `**Stopped:** ${task.failure}`] : []),
   ];
-  let rows = report.calls.map(callRow);
+  const rows = report.calls.map(callRow);
   const size = (r: readonly string[]): number => [...header, ...r, ...footer].join("\n").length;
-  if (size(rows) > checkRunTextLimit) {
-    const keep = Math.max(2, Math.floor(rows.length * (checkRunTextLimit / size(rows))) - 2);
-    const head = rows.slice(0, Math.ceil(keep / 2));
-    const tail = rows.slice(rows.length - Math.floor(keep / 2));
-    rows = [...head, `| … | ${rows.length - head.length - tail.length} calls omitted | | | | | | | | |`, ...tail];
+  if (size(rows) <= checkRunTextLimit) return [...header, ...rows, ...footer].join("\n");
+  // Take rows from both ends, one at a time, while they fit beside the (longest possible) omission line.
+  const omission = (count: number): string => `| … | ${count} calls omitted | | | | | | | | |`;
+  let room = checkRunTextLimit - size([omission(rows.length)]);
+  let head = 0;
+  let tail = 0;
+  while (head + tail < rows.length) {
+    const fromHead = head <= tail;
+    const next = rows[fromHead ? head : rows.length - 1 - tail] ?? "";
+    if (next.length + 1 > room) break;
+    room -= next.length + 1;
+    if (fromHead) head += 1;
+    else tail += 1;
   }
-  return [...header, ...rows, ...footer].join("\n");
+  const kept = [...rows.slice(0, head), omission(rows.length - head - tail), ...rows.slice(rows.length - tail)];
+  return [...header, ...kept, ...footer].join("\n");
 }
