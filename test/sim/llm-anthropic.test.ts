@@ -1,7 +1,8 @@
 import Anthropic from "@anthropic-ai/sdk";
-import { afterEach, describe, expect, it } from "vitest";
-import { LlmSimulator, type LlmSimEvent } from "../../src/sim/llm/llm-simulator.js";
+import { describe, expect, it } from "vitest";
+import type { LlmSimEvent, LlmSimulator } from "../../src/sim/llm/llm-simulator.js";
 import type { LlmScript } from "../../src/sim/llm/script.js";
+import { rejection, useLlmSimulator } from "./llm-test-helpers.js";
 
 const MODEL = "claude-sonnet-4-5";
 const READ_FILE: Anthropic.Tool = {
@@ -10,35 +11,13 @@ const READ_FILE: Anthropic.Tool = {
   input_schema: { type: "object", properties: { path: { type: "string" } }, required: ["path"] },
 };
 
-let running: LlmSimulator | undefined;
-
-async function startSim(script: LlmScript, onEvent?: (event: LlmSimEvent) => void): Promise<LlmSimulator> {
-  const sim = new LlmSimulator(onEvent === undefined ? { script } : { script, onEvent });
-  await sim.start();
-  running = sim;
-  return sim;
-}
+const startSim = useLlmSimulator();
 
 function client(sim: LlmSimulator, options: { maxRetries?: number; timeout?: number } = {}): Anthropic {
   return new Anthropic({ apiKey: "sk-ant-test", baseURL: sim.anthropicBaseUrl, maxRetries: options.maxRetries ?? 0, timeout: options.timeout ?? 10_000 });
 }
 
-/** The error a promise rejects with; fails the test when it resolves. */
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the request to be refused, but it succeeded");
-}
-
 const ALWAYS_OK: LlmScript = { replies: [{ id: "ok", reply: { text: "ok" }, times: "always" }] };
-
-afterEach(async () => {
-  await running?.stop();
-  running = undefined;
-});
 
 describe("Anthropic Messages API simulator", () => {
   it("answers a scripted tool call that the SDK parses as a tool_use block", async () => {

@@ -1,7 +1,8 @@
 import OpenAI from "openai";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { LlmSimulator } from "../../src/sim/llm/llm-simulator.js";
 import { llmScriptSchema, type LlmScript } from "../../src/sim/llm/script.js";
+import { rejection, useLlmSimulator } from "./llm-test-helpers.js";
 
 const MODEL = "gpt-5-mini";
 const READ_FILE: OpenAI.Chat.ChatCompletionFunctionTool = {
@@ -11,33 +12,11 @@ const READ_FILE: OpenAI.Chat.ChatCompletionFunctionTool = {
 const ALWAYS_OK: LlmScript = { replies: [{ id: "ok", reply: { text: "ok" }, times: "always" }] };
 const hello: OpenAI.Chat.ChatCompletionCreateParamsNonStreaming = { model: MODEL, messages: [{ role: "user", content: "hello" }] };
 
-let running: LlmSimulator | undefined;
-
-async function startSim(script: LlmScript): Promise<LlmSimulator> {
-  const sim = new LlmSimulator({ script });
-  await sim.start();
-  running = sim;
-  return sim;
-}
+const startSim = useLlmSimulator();
 
 function client(sim: LlmSimulator, options: { maxRetries?: number; timeout?: number } = {}): OpenAI {
   return new OpenAI({ apiKey: "sk-test", baseURL: sim.openaiBaseUrl, maxRetries: options.maxRetries ?? 0, timeout: options.timeout ?? 10_000 });
 }
-
-/** The error a promise rejects with; fails the test when it resolves. */
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the request to be refused, but it succeeded");
-}
-
-afterEach(async () => {
-  await running?.stop();
-  running = undefined;
-});
 
 describe("OpenAI Chat Completions simulator", () => {
   it("answers a scripted tool call that the SDK parses as tool_calls", async () => {
