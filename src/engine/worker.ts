@@ -87,7 +87,7 @@ export class Worker {
     this.#schedule();
   }
 
-  /** Resolves when no job is running or due now; for tests and the demo, which wait for quiet. */
+  /** Resolves when no job is running (jobs due later are not waited for); tests use it to wait for quiet. */
   async idle(): Promise<void> {
     while (this.#running.size > 0) await Promise.race([...this.#running]);
   }

@@ -36,16 +36,20 @@ const headline: Record<TaskState, string> = {
 /** The one issue comment per task, edited in place as the task moves. */
 export function renderProgressComment(report: TaskReport): string {
   const { task, totals } = report;
-  const current = steps.findIndex((s) => s.states.includes(task.state));
   const finished = task.state === S.done;
+  const stepOf = (state: TaskState): number => steps.findIndex((s) => s.states.includes(state));
+  let current = stepOf(task.state);
+  // A task that stopped (failed, cancelled, waiting for a person) shows the step it stopped in.
+  const stopped = current === -1 && !finished;
+  if (stopped) current = report.phases.map((p) => stepOf(p.state)).findLast((i) => i !== -1) ?? 0;
   const lines = [
     progressMarker(task.id),
     `**Orchestrator ${headline[task.state]}.**`,
     "",
     ...steps.map((step, i) => {
-      const done = finished || (current !== -1 && i < current);
-      const here = i === current;
-      return `- [${done ? "x" : " "}] ${step.label}${here ? " ← now" : ""}`;
+      const done = finished || i < current;
+      const marker = i !== current || finished ? "" : stopped ? " ← stopped here" : " ← now";
+      return `- [${done ? "x" : " "}] ${step.label}${marker}`;
     }),
     "",
   ];

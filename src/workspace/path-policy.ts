@@ -1,8 +1,12 @@
 import picomatch from "picomatch";
 
-/** Paths an agent may never write, by default: CI and app configuration, ownership, git internals, keys and env files. */
+/**
+ * Paths an agent may never write, by default: CI and app configuration (including local actions,
+ * which workflows run with their secrets), ownership, git internals, keys and env files.
+ */
 export const defaultProtectedPaths: readonly string[] = [
   ".github/workflows/**",
+  ".github/actions/**",
   ".github/orchestrator.yml",
   "CODEOWNERS",
   ".github/CODEOWNERS",

@@ -81,4 +81,13 @@ describe("renderProgressComment", () => {
     expect(comment).toContain("**Orchestrator stopped: the task failed.**");
     expect(comment.endsWith("**Why it stopped:** The implementer did not finish within 8 turns.")).toBe(true);
   });
+
+  it("shows the step a stopped task stopped in, with the steps before it ticked", () => {
+    const report = reportOf("needs_human", { failure: "CI failed: `test` (failure)." });
+    const phases = (["queued", "planning", "implementing", "pushing", "awaiting_ci", "needs_human"] as const).map((state, i) => ({ state, startedAt: i, endedAt: i + 1 }));
+    const comment = renderProgressComment({ ...report, phases });
+
+    expect(checklist(comment)).toEqual(["- [x] Plan", "- [x] Implement", "- [x] Open pull request", "- [ ] CI ← stopped here", "- [ ] Review"]);
+    expect(comment).toContain("**Why it stopped:** CI failed");
+  });
 });

@@ -12,6 +12,7 @@ describe("PathPolicy", () => {
     { path: "keys/server.pem", reason: /is protected/ },
     { path: ".ssh/deploy.pem", reason: /is protected/ },
     { path: ".github/workflows/.hidden.yml", reason: /is protected/ },
+    { path: ".github/actions/deploy/action.yml", reason: /is protected/ },
     { path: "CODEOWNERS", reason: /is protected/ },
     { path: ".github/CODEOWNERS", reason: /is protected/ },
     { path: ".git/config", reason: /is protected/ },
