@@ -36,14 +36,17 @@ if (kind === "bare") {
 const http = await server.start();
 
 let samples: number[] = [];
+let cpu = process.cpuUsage();
 http.prependListener("request", (_req, res) => {
   const start = process.hrtime.bigint();
   res.once("finish", () => samples.push(Number(process.hrtime.bigint() - start) / 1e6));
 });
 process.on("message", (message) => {
   if (message === "collect") {
-    process.send?.({ samples });
+    const used = process.cpuUsage(cpu);
+    process.send?.({ samples, cpuMicros: used.user + used.system });
     samples = [];
+    cpu = process.cpuUsage();
   }
 });
 process.send?.({ ready: `http://127.0.0.1:${port}/api/github/webhooks` });

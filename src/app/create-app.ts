@@ -11,6 +11,8 @@ import { OctokitGateway } from "../github/octokit-gateway.js";
 import type { LlmClient } from "../llm/llm-client.js";
 import { ModelCatalog } from "../llm/model-catalog.js";
 import type { Db } from "../store/open-database.js";
+import type { WalCheckpointer } from "../store/wal-checkpointer.js";
+import { startWalCheckpointer } from "../store/wal-checkpointer.js";
 import { createHealthHandler } from "./health-handler.js";
 import { createWebhookReceiver } from "./receive-webhook.js";
 
@@ -50,6 +52,7 @@ export function createOrchestratorApp(options: OrchestratorOptions): Orchestrato
   const clock = options.clock ?? systemClock;
   const catalog = options.catalog ?? ModelCatalog.builtIn();
   let worker: Worker | undefined;
+  let checkpointer: WalCheckpointer | undefined;
 
   const appFn: ApplicationFunction = (app, { addHandler }) => {
     const log = workerLog(app);
@@ -88,6 +91,11 @@ export function createOrchestratorApp(options: OrchestratorOptions): Orchestrato
       app.log.debug({ delivery: context.id, event: context.name, outcome: result.outcome }, "webhook received");
     });
     addHandler(createHealthHandler(options.db, () => options.settings.runWorker && worker !== undefined));
+    checkpointer = startWalCheckpointer(options.db, {
+      onError: (message) => {
+        app.log.warn({ error: message }, "WAL checkpoint failed; it is retried on the next tick");
+      },
+    });
     const recovered = recoverStalledTasks(options.db, clock.now());
     if (recovered > 0) app.log.warn({ tasks: recovered }, "re-queued tasks that had no job");
     if (!options.settings.runWorker) {
@@ -104,6 +112,8 @@ export function createOrchestratorApp(options: OrchestratorOptions): Orchestrato
       const current = worker;
       worker = undefined;
       await current?.stop();
+      await checkpointer?.stop();
+      checkpointer = undefined;
     },
   };
 }

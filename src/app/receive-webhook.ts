@@ -12,7 +12,7 @@ import { onIssuesLabeled } from "./handlers/on-issues-labeled.js";
 import { onPullRequestClosed } from "./handlers/on-pull-request-closed.js";
 import { onPullRequestReviewSubmitted } from "./handlers/on-pull-request-review-submitted.js";
 import { createGroupCommit } from "./group-commit.js";
-import { installationContextSchema } from "./webhook-payloads.js";
+import { envelopeSchema } from "./webhook-payloads.js";
 
 /** Handlers by `event.action` (or bare event name): everything else is recorded and ignored. */
 export const webhookHandlers: Readonly<Record<string, WebhookHandler>> = {
@@ -35,8 +35,6 @@ export interface ReceiveResult {
   readonly jobId: number | undefined;
 }
 
-const actionSchema = z.object({ action: z.string().optional() });
-
 /**
  * Intake of one verified delivery: deduplicate by X-GitHub-Delivery, decide, persist the decision
  * and the job it needs, committed before the promise resolves (deliveries arriving together share
@@ -54,9 +52,10 @@ export function createWebhookReceiver(deps: {
   const known = new Map<number, string>();
   return createGroupCommit(db, (envelope: WebhookEnvelope): ReceiveResult => {
       const now = clock.now();
-      const action = actionSchema.safeParse(envelope.payload).data?.action ?? null;
-      const context = installationContextSchema.safeParse(envelope.payload).data;
-      // Checked first so a duplicate never reaches a handler; the transaction keeps check and insert together.
+      const context = envelopeSchema.safeParse(envelope.payload).data;
+      const action = context?.action ?? null;
+      // Checked first so a duplicate never reaches a handler. The delivery row, checked and written in
+      // the same transaction as the job, is what keeps a redelivered webhook from enqueueing twice.
       if (hasDelivery(db, envelope.id)) return { duplicate: true, outcome: "duplicate", jobId: undefined };
       const installation = context?.installation;
       const owner = context?.repository?.owner;

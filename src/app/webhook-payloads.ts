@@ -50,8 +50,9 @@ export const installationEventSchema = z.object({
   installation: z.object({ id: z.number().int(), account: z.object({ login: z.string(), type: z.string() }).nullable() }),
 });
 
-/** Any payload that names an installation and a repository: enough to remember the installation. */
-export const installationContextSchema = z.object({
+/** What every delivery is read for before its handler: the action, and the installation with the account it belongs to. */
+export const envelopeSchema = z.object({
+  action: z.string().optional(),
   installation: installation.optional(),
   repository: z.object({ owner: z.object({ login: z.string(), type: z.string() }) }).optional(),
 });

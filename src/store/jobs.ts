@@ -52,7 +52,7 @@ export interface NewJob {
   readonly kind: string;
   readonly payload: unknown;
   readonly taskId?: number | null;
-  /** Enqueueing a second job with the same key does nothing: webhook redeliveries, retried handlers. */
+  /** Enqueueing a second job with the same key does nothing. Webhook jobs need none: their delivery row dedupes them. */
   readonly uniqueKey?: string | null;
   readonly runAt: number;
   readonly maxAttempts?: number;
@@ -62,7 +62,7 @@ export interface NewJob {
 export function enqueueJob(db: Db, job: NewJob, at: number): number | undefined {
   const row = statement<unknown[], { id: number }>(db, 
       `INSERT INTO jobs (kind, payload, task_id, unique_key, run_at, max_attempts, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (unique_key) DO NOTHING RETURNING id`,
+       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING RETURNING id`,
     )
     .get(job.kind, JSON.stringify(job.payload), job.taskId ?? null, job.uniqueKey ?? null, job.runAt, job.maxAttempts ?? 5, at);
   return row?.id;

@@ -12,6 +12,6 @@ export const onCheckSuiteCompleted: WebhookHandler = (raw, { db, now, deliveryId
   if (!task || isTerminal(task.state)) return { outcome: "ignored:no-task" };
   return {
     outcome: `enqueued:ci:${task.id}`,
-    job: { kind: JobKind.ciCompleted, taskId: task.id, payload: { taskId: task.id, headSha: payload.check_suite.head_sha, deliveryId }, uniqueKey: `ci:${deliveryId}`, runAt: now },
+    job: { kind: JobKind.ciCompleted, taskId: task.id, payload: { taskId: task.id, headSha: payload.check_suite.head_sha, deliveryId }, runAt: now },
   };
 };

@@ -30,5 +30,5 @@ export const onIssuesLabeled: WebhookHandler = (raw, { db, now, deliveryId, sett
     sender: payload.sender,
     receivedAt: now,
   };
-  return { outcome: "enqueued:intake", job: { kind: JobKind.intake, payload: job, uniqueKey: `intake:${deliveryId}`, runAt: now } };
+  return { outcome: "enqueued:intake", job: { kind: JobKind.intake, payload: job, runAt: now } };
 };

@@ -14,7 +14,6 @@ export const onPullRequestClosed: WebhookHandler = (raw, { db, now, deliveryId }
       kind: JobKind.pullRequestClosed,
       taskId: task.id,
       payload: { taskId: task.id, deliveryId, merged: payload.pull_request.merged === true, by: payload.sender.login },
-      uniqueKey: `closed:${deliveryId}`,
       runAt: now,
     },
   };

@@ -27,5 +27,5 @@ export const onPullRequestReviewSubmitted: WebhookHandler = (raw, { db, now, del
     state: payload.review.state,
     commitId: payload.review.commit_id ?? null,
   };
-  return { outcome: `enqueued:review:${task.id}`, job: { kind: JobKind.reviewSubmitted, taskId: task.id, payload: job, uniqueKey: `review:${deliveryId}`, runAt: now } };
+  return { outcome: `enqueued:review:${task.id}`, job: { kind: JobKind.reviewSubmitted, taskId: task.id, payload: job, runAt: now } };
 };

@@ -9,6 +9,7 @@ CREATE TABLE installations (
   suspended_at  INTEGER
 );
 
+-- Keyed by the delivery's GUID alone (WITHOUT ROWID): one B-tree to write per delivery, not two.
 CREATE TABLE webhook_deliveries (
   delivery_id     TEXT PRIMARY KEY,           -- X-GitHub-Delivery
   event           TEXT NOT NULL,
@@ -16,7 +17,7 @@ CREATE TABLE webhook_deliveries (
   installation_id INTEGER,
   received_at     INTEGER NOT NULL,
   outcome         TEXT NOT NULL               -- what intake decided: enqueued, ignored:<reason>, …
-);
+) WITHOUT ROWID;
 
 CREATE TABLE tasks (
   id                  INTEGER PRIMARY KEY,
@@ -70,7 +71,7 @@ CREATE TABLE jobs (
   kind         TEXT NOT NULL,
   payload      TEXT NOT NULL,                 -- JSON
   task_id      INTEGER REFERENCES tasks (id),
-  unique_key   TEXT UNIQUE,                   -- enqueueing the same key twice is a no-op
+  unique_key   TEXT,                          -- enqueueing the same key twice is a no-op
   run_at       INTEGER NOT NULL,
   attempts     INTEGER NOT NULL DEFAULT 0,
   max_attempts INTEGER NOT NULL,
@@ -82,6 +83,8 @@ CREATE TABLE jobs (
   finished_at  INTEGER
 );
 CREATE INDEX jobs_ready ON jobs (state, run_at, id);
+-- Partial: jobs without a key (most of them) never touch this index.
+CREATE UNIQUE INDEX jobs_unique_key ON jobs (unique_key) WHERE unique_key IS NOT NULL;
 
 CREATE TABLE model_calls (
   id                 INTEGER PRIMARY KEY,
