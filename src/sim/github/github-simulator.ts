@@ -68,6 +68,8 @@ export class GitHubSimulator {
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    // GitHub Enterprise Server serves the same API under /api/v3 (Probot's GHE_HOST points there).
+    if (url.pathname.startsWith("/api/v3/")) url.pathname = url.pathname.slice("/api/v3".length);
     const method = (req.method ?? "GET").toUpperCase();
     const raw = await readBody(req);
     if (url.pathname.startsWith("/_codeload/")) {

@@ -94,7 +94,9 @@ export class TaskEventFollower {
     for (const row of rows) {
       this.#lastId = row.id;
       const detail = JSON.parse(row.detail) as Record<string, unknown>;
-      if (row.kind === "model_call") {
+      if (row.kind === "created") {
+        this.#narrate("app", `task ${row.task_id} created: @${String(detail.requestedBy)} has ${String(detail.permission)} access, so the label counts`);
+      } else if (row.kind === "model_call") {
         this.#narrate("app", `task ${row.task_id}: ${String(detail.role)} call recorded, $${Number(detail.costUsd).toFixed(4)}, ${String(detail.durationMs)} ms`);
       } else if (row.to_state) {
         this.#narrate("app", `task ${row.task_id}: ${row.from_state ?? "new"} → ${row.to_state} (${row.kind})`);
