@@ -88,7 +88,7 @@ export function createDeadJobHandler(deps: EngineDeps): (job: Job, error: unknow
 }
 
 /**
- * On start-up: any task in a working state with no pending job gets one, so nothing stalls after a
+ * On start-up: every task in a working state with no pending job gets one, so nothing stalls after a
  * crash. (Transitions enqueue in their own transaction, so this finds work only after manual edits
  * or a bug; it is cheap insurance.)
  */

@@ -3,7 +3,6 @@ import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { CiSimulator } from "../../src/sim/ci/ci-simulator.js";
@@ -13,6 +12,7 @@ import { LlmSimulator } from "../../src/sim/llm/llm-simulator.js";
 import { loadScenario } from "../../src/sim/scenario/load-scenario.js";
 import { buildScenarioWorld } from "../../src/sim/scenario/scenario-world.js";
 import { createAppCredentials } from "../../src/sim/scenario/start-app.js";
+import { until } from "../support/until.js";
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -37,15 +37,6 @@ function startAppProcess(env: Record<string, string>): Promise<{ child: ChildPro
   });
 }
 
-async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = probe();
-    if (value !== undefined) return value;
-    await sleep(25);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe("crash and restart", () => {
   it("finishes a task after the process is killed mid-phase, paying for no call twice and writing nothing twice on GitHub", async () => {
