@@ -8,6 +8,7 @@ import type { Db } from "../store/open-database.js";
 import type { Decision, WebhookHandler } from "./handlers/handler-types.js";
 import { onCheckSuiteCompleted } from "./handlers/on-check-suite-completed.js";
 import { onInstallation } from "./handlers/on-installation.js";
+import { onIssuesClosed } from "./handlers/on-issues-closed.js";
 import { onIssuesLabeled } from "./handlers/on-issues-labeled.js";
 import { onPullRequestClosed } from "./handlers/on-pull-request-closed.js";
 import { onPullRequestReviewSubmitted } from "./handlers/on-pull-request-review-submitted.js";
@@ -17,6 +18,7 @@ import { envelopeSchema } from "./webhook-payloads.js";
 /** Handlers by `event.action` (or bare event name): everything else is recorded and ignored. */
 export const webhookHandlers: Readonly<Record<string, WebhookHandler>> = {
   "issues.labeled": onIssuesLabeled,
+  "issues.closed": onIssuesClosed,
   "check_suite.completed": onCheckSuiteCompleted,
   "pull_request_review.submitted": onPullRequestReviewSubmitted,
   "pull_request.closed": onPullRequestClosed,

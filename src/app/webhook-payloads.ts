@@ -1,10 +1,11 @@
 import { z } from "zod";
+import { actorSchema } from "../engine/job-kinds.js";
 
 /*
  * The parts of GitHub's webhook payloads Orchestrator reads, checked once where they enter. GitHub
  * sends far more; unknown fields pass through untouched and unread.
  */
-const actor = z.object({ login: z.string(), type: z.string() });
+const actor = actorSchema;
 const installation = z.object({ id: z.number().int() });
 const repository = z.object({ name: z.string(), owner: z.object({ login: z.string(), type: z.string() }), default_branch: z.string() });
 
@@ -12,6 +13,14 @@ export const issuesLabeledSchema = z.object({
   action: z.literal("labeled"),
   label: z.object({ name: z.string() }).optional(),
   issue: z.object({ number: z.number().int(), title: z.string(), body: z.string().nullable().optional(), state: z.string() }),
+  repository,
+  sender: actor,
+  installation,
+});
+
+export const issuesClosedSchema = z.object({
+  action: z.literal("closed"),
+  issue: z.object({ number: z.number().int() }),
   repository,
   sender: actor,
   installation,

@@ -1,12 +1,22 @@
 import { Readable } from "node:stream";
-import { gunzipSync } from "node:zlib";
+import { promisify } from "node:util";
+import { gunzip } from "node:zlib";
+import { OrchestratorError } from "../engine/errors.js";
 import tar from "tar-stream";
 import type { RepoFile } from "./repo-snapshot.js";
 import { maxTextFileBytes } from "./repo-snapshot.js";
 
-export class TarballError extends Error {
-  override readonly name = "TarballError";
+/** A download that does not unpack is most often cut short: worth one more try. */
+export class TarballError extends OrchestratorError {
+  constructor(message: string, options: { cause?: unknown; retryable?: boolean } = {}) {
+    super(message, { retryable: options.retryable ?? true, cause: options.cause });
+  }
 }
+
+/** Larger repositories are refused rather than risk the memory of the process that answers webhooks. */
+export const maxUnpackedBytes = 1024 * 1024 * 1024;
+
+const gunzipAsync = promisify(gunzip);
 
 function looksBinary(bytes: Buffer): boolean {
   return bytes.subarray(0, 8000).includes(0);
@@ -19,8 +29,12 @@ function looksBinary(bytes: Buffer): boolean {
 export async function unpackTarball(archive: Uint8Array): Promise<Map<string, RepoFile>> {
   let tarBytes: Buffer;
   try {
-    tarBytes = gunzipSync(archive);
+    // Off the main thread (zlib's thread pool), and bounded.
+    tarBytes = await gunzipAsync(archive, { maxOutputLength: maxUnpackedBytes });
   } catch (error) {
+    if (error instanceof RangeError) {
+      throw new TarballError(`The repository is larger than ${maxUnpackedBytes / 1024 ** 3} GiB unpacked; Orchestrator does not work on repositories that large.`, { cause: error, retryable: false });
+    }
     throw new TarballError("The repository archive is not valid gzip.", { cause: error });
   }
   const files = new Map<string, RepoFile>();

@@ -20,8 +20,12 @@ export class PermanentError extends OrchestratorError {
   }
 }
 
+/** SQLite's answer when another connection holds the write lock: it passes. */
+const transientSqliteCodes: ReadonlySet<string> = new Set(["SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_BUSY_SNAPSHOT"]);
+
 export function isRetryable(error: unknown): boolean {
-  return error instanceof OrchestratorError ? error.retryable : false;
+  if (error instanceof OrchestratorError) return error.retryable;
+  return error instanceof Error && "code" in error && typeof error.code === "string" && transientSqliteCodes.has(error.code);
 }
 
 export function retryAfterMs(error: unknown): number | undefined {

@@ -1,4 +1,5 @@
 import type { Job } from "../store/jobs.js";
+import { setDeliveryOutcome } from "../store/deliveries.js";
 import { enqueueJob } from "../store/jobs.js";
 import { markInterruptedCalls } from "../store/model-calls.js";
 import type { Db } from "../store/open-database.js";
@@ -10,6 +11,7 @@ import {
   advancePayloadSchema,
   ciCompletedPayloadSchema,
   intakePayloadSchema,
+  issueClosedPayloadSchema,
   JobKind,
   pullRequestClosedPayloadSchema,
   reviewSubmittedPayloadSchema,
@@ -19,7 +21,7 @@ import { runImplementing } from "./phases/implementing.js";
 import { runIntake } from "./phases/intake.js";
 import { runPlanning } from "./phases/planning.js";
 import { runPushing } from "./phases/pushing.js";
-import { runPullRequestClosed, runReviewSubmitted } from "./phases/review-result.js";
+import { runIssueClosed, runPullRequestClosed, runReviewSubmitted } from "./phases/review-result.js";
 import { reportProgress } from "./report-progress.js";
 import { isTerminal, TaskState } from "./task-states.js";
 import { fail } from "./transitions.js";
@@ -72,19 +74,40 @@ export function createJobHandlers(deps: EngineDeps): Record<JobKind, JobHandler>
     [JobKind.ciCompleted]: forTask(deps, (job) => runCiCompleted(deps, ciCompletedPayloadSchema.parse(job.payload))),
     [JobKind.reviewSubmitted]: forTask(deps, (job) => runReviewSubmitted(deps, reviewSubmittedPayloadSchema.parse(job.payload))),
     [JobKind.pullRequestClosed]: forTask(deps, (job) => runPullRequestClosed(deps, pullRequestClosedPayloadSchema.parse(job.payload))),
+    [JobKind.issueClosed]: forTask(deps, (job) => runIssueClosed(deps, issueClosedPayloadSchema.parse(job.payload))),
   };
 }
 
-/** A job that will not run again fails its task, visibly: the progress comment says why. */
+/**
+ * A job that will not run again fails its task, visibly: the transition enqueues the job that
+ * reports it, so the progress comment says why. A failed intake has no task yet; the person who
+ * added the label is told on the issue instead.
+ */
 export function createDeadJobHandler(deps: EngineDeps): (job: Job, error: unknown) => Promise<void> {
   return async (job, error) => {
+    if (job.kind === JobKind.intake) return reportFailedIntake(deps, job, error);
     if (job.taskId === null) return;
     const task = getTask(deps.db, job.taskId);
     if (!task || isTerminal(task.state)) return;
     const reason = `${describeError(error)} (after ${job.attempts} attempt${job.attempts === 1 ? "" : "s"}). Remove and add the \`${deps.settings.label}\` label to start again.`;
-    fail(deps.db, task.id, { at: deps.clock.now(), patch: { failure: reason }, detail: { jobId: job.id, kind: job.kind } });
-    await reportProgress(deps, await deps.github(task.installationId), task.id);
+    fail(deps.db, task.id, { at: deps.clock.now(), patch: { failure: reason }, detail: { jobId: job.id, kind: job.kind }, enqueue: advanceJob(task.id, deps.clock.now()) });
+    await Promise.resolve();
   };
+}
+
+async function reportFailedIntake(deps: EngineDeps, job: Job, error: unknown): Promise<void> {
+  const payload = intakePayloadSchema.safeParse(job.payload);
+  if (!payload.success) return;
+  const { deliveryId, installationId, owner, repo, issueNumber, sender } = payload.data;
+  setDeliveryOutcome(deps.db, deliveryId, `failed:${describeError(error).slice(0, 200)}`);
+  const marker = `<!-- orchestrator:intake-failed delivery=${deliveryId} -->`;
+  const github = await deps.github(installationId);
+  await github.upsertIssueComment({ owner, repo }, issueNumber, {
+    commentId: null,
+    marker,
+    since: new Date(payload.data.receivedAt).toISOString(),
+    body: `${marker}\n@${sender.login}, Orchestrator could not start work on this issue: ${describeError(error)}. Remove and add the \`${deps.settings.label}\` label to try again.`,
+  });
 }
 
 /**

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { NewJob } from "../store/jobs.js";
 
 /** Every kind of job the worker runs, with the payload each carries (checked when the job is run). */
 export const JobKind = {
@@ -7,10 +8,12 @@ export const JobKind = {
   ciCompleted: "ci_completed",
   reviewSubmitted: "review_submitted",
   pullRequestClosed: "pull_request_closed",
+  issueClosed: "issue_closed",
 } as const;
 export type JobKind = (typeof JobKind)[keyof typeof JobKind];
 
-const actor = z.object({ login: z.string(), type: z.string() });
+export const actorSchema = z.object({ login: z.string(), type: z.string() });
+const actor = actorSchema;
 
 export const intakePayloadSchema = z.object({
   deliveryId: z.string(),
@@ -31,12 +34,14 @@ export const advancePayloadSchema = z.object({ taskId: z.number().int() });
 export const ciCompletedPayloadSchema = z.object({ taskId: z.number().int(), headSha: z.string(), deliveryId: z.string() });
 export type CiCompletedPayload = z.infer<typeof ciCompletedPayloadSchema>;
 
+export const reviewStateSchema = z.enum(["approved", "changes_requested", "commented", "dismissed"]);
+
 export const reviewSubmittedPayloadSchema = z.object({
   taskId: z.number().int(),
   deliveryId: z.string(),
   reviewId: z.number().int(),
   reviewer: actor,
-  state: z.enum(["approved", "changes_requested", "commented", "dismissed"]),
+  state: reviewStateSchema,
   commitId: z.string().nullable(),
 });
 export type ReviewSubmittedPayload = z.infer<typeof reviewSubmittedPayloadSchema>;
@@ -44,6 +49,10 @@ export type ReviewSubmittedPayload = z.infer<typeof reviewSubmittedPayloadSchema
 export const pullRequestClosedPayloadSchema = z.object({ taskId: z.number().int(), deliveryId: z.string(), merged: z.boolean(), by: z.string() });
 export type PullRequestClosedPayload = z.infer<typeof pullRequestClosedPayloadSchema>;
 
-export function advanceJob(taskId: number, runAt: number): { kind: JobKind; payload: { taskId: number }; taskId: number; runAt: number } {
+export const issueClosedPayloadSchema = z.object({ taskId: z.number().int(), deliveryId: z.string(), by: z.string() });
+export type IssueClosedPayload = z.infer<typeof issueClosedPayloadSchema>;
+
+/** The job that carries a task on from its state, or, in a waiting or final state, brings GitHub's view of it up to date. */
+export function advanceJob(taskId: number, runAt: number): NewJob {
   return { kind: JobKind.advance, payload: { taskId }, taskId, runAt };
 }

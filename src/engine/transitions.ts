@@ -69,8 +69,11 @@ export const startImplementing = defineTransition("start_implementing", [TaskSta
 export const startPushing = defineTransition("start_pushing", [TaskState.implementing], TaskState.pushing);
 export const awaitCi = defineTransition("await_ci", [TaskState.pushing], TaskState.awaitingCi);
 export const ciPassed = defineTransition("ci_passed", [TaskState.awaitingCi], TaskState.awaitingReview);
-/** A reviewer with write access approved; before CI finished counts too, the human gate is theirs. */
-export const approve = defineTransition("approve", [TaskState.awaitingReview, TaskState.awaitingCi], TaskState.done);
+/**
+ * A reviewer with write access approved; before CI finished counts too, and so does a task waiting
+ * for a person (they fixed the branch themselves): the human gate is theirs.
+ */
+export const approve = defineTransition("approve", [TaskState.awaitingReview, TaskState.awaitingCi, TaskState.needsHuman], TaskState.done);
 /** The pull request was merged by a person. */
 export const merged = defineTransition("merged", activeStates, TaskState.done);
 

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "../store/open-database.js";
 import type { Job } from "../store/jobs.js";
-import { buryJob, claimJob, completeJob, extendLease, nextJobDueAt, retryJob } from "../store/jobs.js";
+import { buryExhaustedJobs, buryJob, claimJob, completeJob, extendLease, nextJobDueAt, retryJob } from "../store/jobs.js";
 import type { Clock } from "./clock.js";
 import { describeError, isRetryable, retryAfterMs } from "./errors.js";
 
@@ -75,6 +75,12 @@ export class Worker {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     const { db, clock, leaseMs } = this.#options;
+    for (const job of buryExhaustedJobs(db, clock.now())) {
+      this.#options.log.error("job buried: the process stopped while running it, on every attempt", { jobId: job.id, kind: job.kind, attempts: job.attempts });
+      void this.#options.onDead(job, new Error(job.lastError ?? "the process stopped while running this job, on every attempt")).catch((error: unknown) => {
+        this.#options.log.error("handling a dead job failed", { jobId: job.id, error: describeError(error) });
+      });
+    }
     while (this.#running.size < this.#options.concurrency) {
       const job = claimJob(db, this.#id, clock.now(), leaseMs);
       if (!job) break;

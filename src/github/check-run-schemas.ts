@@ -1,12 +1,25 @@
 import { z } from "zod";
-import type { CheckRunSummary } from "./github-gateway.js";
+import type { CheckConclusion, CheckRunSummary } from "./github-gateway.js";
+
+const statuses = ["queued", "in_progress", "completed", "waiting", "requested", "pending"] as const;
+const conclusions = ["success", "failure", "neutral", "cancelled", "skipped", "timed_out", "action_required", "stale"] as const;
+
+// GitHub adds values over time (startup_failure came late); an unknown one must not fail the task.
+// Unknown statuses count as still running, unknown conclusions as red: fail closed.
+const isStatus = (s: string): s is CheckRunSummary["status"] => (statuses as readonly string[]).includes(s);
+const isConclusion = (c: string): c is CheckConclusion => (conclusions as readonly string[]).includes(c);
+const status = z.string().transform((s): CheckRunSummary["status"] => (isStatus(s) ? s : "pending"));
+const conclusion = z
+  .string()
+  .nullable()
+  .transform((c): CheckConclusion | null => (c === null ? null : isConclusion(c) ? c : "failure"));
 
 const checkRunSchema = z.object({
   id: z.number(),
   name: z.string(),
   external_id: z.string().nullable().optional(),
-  status: z.enum(["queued", "in_progress", "completed", "waiting", "requested", "pending"]),
-  conclusion: z.enum(["success", "failure", "neutral", "cancelled", "skipped", "timed_out", "action_required", "stale"]).nullable(),
+  status,
+  conclusion,
   details_url: z.string().nullable().optional(),
   app: z.object({ id: z.number() }).nullable().optional(),
 });

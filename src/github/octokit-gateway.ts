@@ -11,6 +11,7 @@ import type {
   PullRequestRef,
   RepoRef,
 } from "./github-gateway.js";
+import { permissionLevels } from "./github-gateway.js";
 import { classifyGitHubError, GitHubError, githubStatus } from "./github-errors.js";
 import { checkRunsSchema, toCheckRunSummary } from "./check-run-schemas.js";
 
@@ -22,18 +23,14 @@ const permissionSchema = z.object({ permission: z.string(), role_name: z.string(
 const branchSchema = z.object({ commit: z.object({ sha: z.string(), commit: z.object({ tree: z.object({ sha: z.string() }) }) }) });
 const shaSchema = z.object({ sha: z.string() });
 const gitCommitSchema = z.object({ sha: z.string(), tree: z.object({ sha: z.string() }) });
+const refSchema = z.object({ object: z.object({ sha: z.string() }) });
 const pullSchema = z.object({ number: z.number(), html_url: z.string(), head: z.object({ sha: z.string() }) });
 const commentSchema = z.object({ id: z.number(), body: z.string().optional() });
 const idSchema = z.object({ id: z.number() });
 
-const roleOrder: Record<string, PermissionLevel> = {
-  admin: "admin",
-  maintain: "maintain",
-  write: "write",
-  triage: "triage",
-  read: "read",
-  none: "none",
-};
+function isPermissionLevel(value: string): value is PermissionLevel {
+  return (permissionLevels as readonly string[]).includes(value);
+}
 
 export class OctokitGateway implements GitHubGateway {
   readonly #octokit: OctokitLike;
@@ -51,15 +48,17 @@ export class OctokitGateway implements GitHubGateway {
   }
 
   async getPermission(repo: RepoRef, username: string): Promise<PermissionLevel> {
+    let data: unknown;
     try {
-      const { data } = await this.#octokit.request("GET /repos/{owner}/{repo}/collaborators/{username}/permission", { ...repo, username });
-      const parsed = permissionSchema.parse(data);
-      // role_name distinguishes maintain and triage, which the legacy `permission` folds into write and read.
-      return roleOrder[parsed.role_name ?? parsed.permission] ?? roleOrder[parsed.permission] ?? "none";
+      ({ data } = await this.#octokit.request("GET /repos/{owner}/{repo}/collaborators/{username}/permission", { ...repo, username }));
     } catch (error) {
       if (githubStatus(error) === 404) return "none";
       throw classifyGitHubError(`read the permission of @${username}`, error);
     }
+    const parsed = permissionSchema.parse(data);
+    // role_name distinguishes maintain and triage, which the legacy `permission` folds into write and read.
+    const role = parsed.role_name ?? parsed.permission;
+    return isPermissionLevel(role) ? role : isPermissionLevel(parsed.permission) ? parsed.permission : "none";
   }
 
   async readSnapshot(repo: RepoRef, branch: string): Promise<RepoSnapshot> {
@@ -119,10 +118,18 @@ export class OctokitGateway implements GitHubGateway {
       await this.#octokit.request("POST /repos/{owner}/{repo}/git/refs", { ...repo, ref: `refs/heads/${commit.branch}`, sha: commitSha });
     } catch (error) {
       if (githubStatus(error) !== 422) throw classifyGitHubError(`create branch ${commit.branch}`, error);
-      // The branch exists: an earlier attempt of this task made it. Point it at this commit.
-      await this.#call(`move branch ${commit.branch}`, () =>
-        this.#octokit.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", { ...repo, ref: `heads/${commit.branch}`, sha: commitSha, force: true }),
+      // The branch exists. Only an earlier attempt of this same commit is ours (same content and date,
+      // same sha); anything else is someone's work, and is never overwritten.
+      const { data } = await this.#call(`read branch ${commit.branch}`, () =>
+        this.#octokit.request("GET /repos/{owner}/{repo}/git/ref/{ref}", { ...repo, ref: `heads/${commit.branch}` }),
       );
+      const existing = refSchema.parse(data).object.sha;
+      if (existing !== commitSha) {
+        throw new GitHubError(`Branch ${commit.branch} already exists at ${existing.slice(0, 7)} with other commits; Orchestrator will not overwrite it. Delete it or rename it, then start the task again.`, 422, {
+          retryable: false,
+          cause: error,
+        });
+      }
     }
     return { commitSha };
   }
@@ -198,7 +205,8 @@ export class OctokitGateway implements GitHubGateway {
     let checkRunId = run.checkRunId;
     if (checkRunId === null) {
       const { data } = await this.#call(`list check runs named ${run.name}`, () =>
-        this.#octokit.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", { ...repo, ref: run.headSha, check_name: run.name, per_page: 100 }),
+        // filter=all: by default GitHub lists only the latest run per name, which may be another task's.
+        this.#octokit.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", { ...repo, ref: run.headSha, check_name: run.name, filter: "all", per_page: 100 }),
       );
       checkRunId = checkRunsSchema.parse(data).check_runs.find((c) => c.external_id === run.externalId)?.id ?? null;
     }

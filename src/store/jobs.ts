@@ -58,13 +58,16 @@ export interface NewJob {
   readonly maxAttempts?: number;
 }
 
+/** With the worker's backoff (1 s doubling to a 5 min cap) ten attempts span about eight minutes. */
+export const defaultMaxAttempts = 10;
+
 /** Returns the new job's id, or undefined when a job with the same unique key already exists. */
 export function enqueueJob(db: Db, job: NewJob, at: number): number | undefined {
   const row = statement<unknown[], { id: number }>(db, 
       `INSERT INTO jobs (kind, payload, task_id, unique_key, run_at, max_attempts, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING RETURNING id`,
     )
-    .get(job.kind, JSON.stringify(job.payload), job.taskId ?? null, job.uniqueKey ?? null, job.runAt, job.maxAttempts ?? 5, at);
+    .get(job.kind, JSON.stringify(job.payload), job.taskId ?? null, job.uniqueKey ?? null, job.runAt, job.maxAttempts ?? defaultMaxAttempts, at);
   return row?.id;
 }
 
@@ -75,6 +78,7 @@ export function claimJob(db: Db, workerId: string, now: number, leaseMs: number)
        WHERE id = (
          SELECT j.id FROM jobs j
          WHERE j.state = 'pending' AND j.run_at <= @now AND (j.locked_until IS NULL OR j.locked_until <= @now)
+           AND j.attempts < j.max_attempts
            AND (j.task_id IS NULL OR NOT EXISTS (
              SELECT 1 FROM jobs o WHERE o.task_id = j.task_id AND o.id <> j.id AND o.state = 'pending' AND o.locked_until > @now))
          ORDER BY j.run_at, j.id LIMIT 1)
@@ -99,6 +103,22 @@ export function retryJob(db: Db, jobId: number, runAt: number, error: string): v
 
 export function buryJob(db: Db, jobId: number, at: number, error: string): void {
   statement(db, "UPDATE jobs SET state = 'dead', locked_by = NULL, locked_until = NULL, last_error = ?, finished_at = ? WHERE id = ?").run(error, at, jobId);
+}
+
+/**
+ * Jobs that used every attempt without finishing, their last lease lapsed: the process died while
+ * running them (a crash loop, if it happens again). Buried here, so the worker can report them.
+ */
+export function buryExhaustedJobs(db: Db, now: number): Job[] {
+  return statement<[{ now: number }], JobRow>(
+    db,
+    `UPDATE jobs SET state = 'dead', locked_by = NULL, locked_until = NULL, finished_at = @now,
+       last_error = coalesce(last_error, 'the process stopped while running it, on every attempt')
+     WHERE state = 'pending' AND attempts >= max_attempts AND (locked_until IS NULL OR locked_until <= @now)
+     RETURNING id, kind, payload, task_id, run_at, attempts, max_attempts, last_error`,
+  )
+    .all({ now })
+    .map(toJob);
 }
 
 /** When the next pending job becomes runnable (its run_at, or when its lease runs out), for the worker's timer. */

@@ -131,6 +131,18 @@ export function findTaskByHeadSha(db: Db, owner: string, repo: string, headSha: 
   return row && toTask(row);
 }
 
+/** Whether an earlier task worked on the same issue (its branch may still exist). */
+export function hasEarlierTaskForIssue(db: Db, task: Pick<Task, "id" | "owner" | "repo" | "issueNumber">): boolean {
+  return (
+    statement<[string, string, number, number], { found: number }>(db, "SELECT 1 AS found FROM tasks WHERE owner = ? AND repo = ? AND issue_number = ? AND id < ? LIMIT 1").get(
+      task.owner,
+      task.repo,
+      task.issueNumber,
+      task.id,
+    ) !== undefined
+  );
+}
+
 export function listTasks(db: Db): Task[] {
   return statement<[], TaskRow>(db, "SELECT * FROM tasks ORDER BY id").all().map(toTask);
 }

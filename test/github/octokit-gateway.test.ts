@@ -219,26 +219,31 @@ describe("OctokitGateway.commitFiles", () => {
     expectNoInvalidTraffic();
   });
 
-  it("yields the same commit when the same change is committed again, and points the existing branch at it without an error", async () => {
+  it("yields the same commit when the same change is committed again, and accepts the branch an earlier attempt made", async () => {
     const world = buildWorld(smallRepo);
     const request = commitRequest(world, "orchestrator/issue-3", [{ kind: "write", path: "src/sub.js", content: "export const sub = 1;\n" }]);
     const first = await world.gateway.commitFiles(ref, request);
     clockMs += 90_000;
     const { result: retried, ops, requests } = await during(() => world.gateway.commitFiles(ref, request));
     expect(retried.commitSha).toBe(first.commitSha);
-    expect(ops).toEqual(["git/create-tree", "git/create-commit", "git/create-ref", "git/update-ref"]);
+    expect(ops).toEqual(["git/create-tree", "git/create-commit", "git/create-ref", "git/get-ref"]);
     expect(requests.filter((r) => r.invalid !== null).map((r) => [r.operationId, r.status, r.invalid])).toEqual([["git/create-ref", 422, "Reference already exists"]]);
     expect(headOf(world.repo, "orchestrator/issue-3")).toBe(first.commitSha);
   });
 
-  it("moves an existing branch to a commit that does not descend from its head", async () => {
+  it("never overwrites a branch that holds other commits, and says so without retrying", async () => {
     const world = buildWorld(smallRepo);
     const branch = "orchestrator/issue-4";
-    const first = await world.gateway.commitFiles(ref, commitRequest(world, branch, [{ kind: "write", path: "a.txt", content: "first attempt\n" }]));
-    const second = await world.gateway.commitFiles(ref, commitRequest(world, branch, [{ kind: "write", path: "a.txt", content: "second attempt\n" }]));
-    expect(second.commitSha).not.toBe(first.commitSha);
-    expect(headOf(world.repo, branch)).toBe(second.commitSha);
-    expect(filesAt(world.repo, second.commitSha).get("a.txt")).toBe("second attempt\n");
+    const first = await world.gateway.commitFiles(ref, commitRequest(world, branch, [{ kind: "write", path: "a.txt", content: "someone's work\n" }]));
+    const refusal = await world.gateway.commitFiles(ref, commitRequest(world, branch, [{ kind: "write", path: "a.txt", content: "another attempt\n" }])).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(refusal).toBeInstanceOf(GitHubError);
+    expect((refusal as GitHubError).retryable).toBe(false);
+    expect((refusal as GitHubError).message).toMatch(/Branch orchestrator\/issue-4 already exists .* will not overwrite it/);
+    expect(headOf(world.repo, branch)).toBe(first.commitSha);
+    expect(filesAt(world.repo, first.commitSha).get("a.txt")).toBe("someone's work\n");
   });
 });
 

@@ -70,3 +70,49 @@ describe("duplicate-delivery: the same X-GitHub-Delivery twice", () => {
     expect(result.llm.byRole.planner?.calls).toBe(1);
   });
 });
+
+describe("red-ci-needs-human: CI fails", () => {
+  it("hands the task to a person with the failing check named, and finishes when they approve", async () => {
+    const result = await runScenario(loadScenario("red-ci-needs-human"));
+    expect(result.expectations.failures).toEqual([]);
+    expect(result.events.map((e) => e.kind)).toContain("hand_to_human");
+    expect(result.events.at(-1)).toMatchObject({ kind: "approve", from: "needs_human", to: "done" });
+    expect(result.task?.failure).toBeNull();
+    expect(result.dashboard).not.toContain("Stopped");
+  });
+});
+
+describe("issue-closed: the issue is closed while the PR waits for review", () => {
+  it("cancels the task and says who stopped it", async () => {
+    const result = await runScenario(loadScenario("issue-closed"));
+    expect(result.expectations.failures).toEqual([]);
+    expect(result.task?.failure).toBe("@mona closed the issue.");
+  });
+});
+
+describe("relabelling a task that waits for a person", () => {
+  it("cancels it and starts a new task on a branch and pull request of its own", async () => {
+    const red = loadScenario("red-ci-needs-human");
+    const scenario = {
+      ...red,
+      name: "relabel-restart",
+      llm: { ...red.llm, replies: (red.llm.replies ?? []).map((reply) => ({ ...reply, times: 2 })) },
+      steps: [
+        { label: { by: "mona" } },
+        { waitFor: { state: "needs_human" as const } },
+        { unlabel: { by: "mona" } },
+        { label: { by: "mona" } },
+        { waitFor: { state: "needs_human" as const } },
+      ],
+      expect: {},
+    };
+    const result = await runScenario(scenario);
+    expect(result.expectations.failures).toEqual([]);
+    expect(result.tasksCreated).toBe(2);
+    expect(result.task).toMatchObject({ id: 2, state: "needs_human", pr: 3 });
+    expect(result.task?.failure).toMatch(/^CI failed: `test` \(failure\)\. .*approve the pull request to finish, close it to stop, or remove and add the label to start over\.$/);
+    expect(result.github.byOperation["pulls/create"]).toBe(2);
+    expect(result.github.invalidRequests).toBe(0);
+    expect(result.llm.byRole.planner?.calls).toBe(2);
+  });
+});

@@ -227,6 +227,22 @@ describe("the GitHub simulator refuses what the resource does not allow", () => 
   });
 });
 
+describe("the GitHub simulator lists check runs as GitHub does", () => {
+  it("returns only the latest run of each check by default, and every run with filter=all", async () => {
+    const first = await call("POST", `${R}/check-runs`, { body: { name: "ci", head_sha: world.baseSha, status: "completed", conclusion: "failure" } });
+    const rerun = await call("POST", `${R}/check-runs`, { body: { name: "ci", head_sha: world.baseSha, status: "completed", conclusion: "success" } });
+    const names = (answer: Answer): [string, string][] =>
+      (answer.body as { check_runs: { name: string; conclusion: string }[] }).check_runs.filter((r) => r.name === "ci").map((r) => [r.name, r.conclusion]);
+
+    expect([first.status, rerun.status]).toEqual([201, 201]);
+    expect(names(await call("GET", `${R}/commits/${world.baseSha}/check-runs`))).toEqual([["ci", "success"]]);
+    expect(names(await call("GET", `${R}/commits/${world.baseSha}/check-runs?filter=all`))).toEqual([
+      ["ci", "failure"],
+      ["ci", "success"],
+    ]);
+  });
+});
+
 describe("the GitHub simulator serves repository archives", () => {
   it("redirects tarball requests to codeload, whose archive unpacks to the repository's files", async () => {
     const answer = await call("GET", `${R}/tarball/main`);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { TaskState } from "../../src/engine/task-states.js";
 import type { NewJob } from "../../src/store/jobs.js";
-import { buryJob, claimJob, completeJob, countJobs, enqueueJob, extendLease, nextJobDueAt, retryJob } from "../../src/store/jobs.js";
+import { buryExhaustedJobs, buryJob, claimJob, completeJob, countJobs, enqueueJob, extendLease, nextJobDueAt, retryJob } from "../../src/store/jobs.js";
 import type { Db } from "../../src/store/open-database.js";
 import { insertTask } from "../../src/store/tasks.js";
 import { sampleTask, useDatabase } from "../support/temp-database.js";
@@ -186,5 +186,27 @@ describe("the job queue", () => {
     claimJob(db, "w", 1_000, 4_000);
 
     expect(nextJobDueAt(db)).toBe(5_000);
+  });
+
+  it("never hands out a job that used every attempt, so a job that kills the process cannot loop forever", () => {
+    const db = database();
+    const id = enqueued(db, { maxAttempts: 2 });
+    claimJob(db, "crashed-1", 1_000, 500);
+    claimJob(db, "crashed-2", 1_500, 500);
+
+    expect(claimJob(db, "third", 2_000, lease)).toBeUndefined();
+    expect(buryExhaustedJobs(db, 2_000)).toMatchObject([{ id, attempts: 2 }]);
+    expect(stateOf(db, id)).toMatchObject({ state: "dead", last_error: "the process stopped while running it, on every attempt", finished_at: 2_000 });
+    expect(buryExhaustedJobs(db, 3_000)).toEqual([]);
+  });
+
+  it("does not bury a job on its last attempt while its lease still holds", () => {
+    const db = database();
+    const id = enqueued(db, { maxAttempts: 1 });
+    claimJob(db, "running", 1_000, 500);
+
+    expect(buryExhaustedJobs(db, 1_400)).toEqual([]);
+    expect(stateOf(db, id)?.state).toBe("pending");
+    expect(buryExhaustedJobs(db, 1_500)).toMatchObject([{ id }]);
   });
 });

@@ -1,4 +1,5 @@
 import { JobKind } from "../../engine/job-kinds.js";
+import { TaskState } from "../../engine/task-states.js";
 import type { IntakePayload } from "../../engine/job-kinds.js";
 import { findActiveTaskForIssue } from "../../store/tasks.js";
 import { issuesLabeledSchema } from "../webhook-payloads.js";
@@ -10,13 +11,15 @@ import type { WebhookHandler } from "./handler-types.js";
  */
 export const onIssuesLabeled: WebhookHandler = (raw, { db, now, deliveryId, settings }) => {
   const payload = issuesLabeledSchema.parse(raw);
-  if (payload.label?.name !== settings.label) return { outcome: "ignored:other-label" };
+  // GitHub treats label names case-insensitively, so does the trigger.
+  if (payload.label?.name.toLowerCase() !== settings.label.toLowerCase()) return { outcome: "ignored:other-label" };
   if (payload.issue.state !== "open") return { outcome: "ignored:issue-closed" };
   if (payload.sender.type === "Bot") return { outcome: "ignored:bot" };
   const owner = payload.repository.owner.login;
   const repo = payload.repository.name;
   const active = findActiveTaskForIssue(db, owner, repo, payload.issue.number);
-  if (active) return { outcome: `ignored:already-active:${active.id}` };
+  // A task waiting for a person is restarted by the label (the intake job decides, after checking access).
+  if (active && active.state !== TaskState.needsHuman) return { outcome: `ignored:already-active:${active.id}` };
   const job: IntakePayload = {
     deliveryId,
     installationId: payload.installation.id,

@@ -11,7 +11,7 @@ import { PermanentError } from "../errors.js";
 import { advanceJob } from "../job-kinds.js";
 import { reportProgress } from "../report-progress.js";
 import { askAs, baseSnapshot } from "../task-context.js";
-import { handToHuman, startPushing } from "../transitions.js";
+import { fail, startPushing } from "../transitions.js";
 
 export const changeSetSchema = z.object({
   summary: z.string(),
@@ -42,12 +42,15 @@ export async function runImplementing(deps: EngineDeps, task: Task): Promise<voi
 
   const changes = workspace.changes();
   if (changes.length === 0) {
-    handToHuman(db, task.id, {
+    // Final, not paused: nothing a person could approve exists. The label starts a fresh attempt.
+    fail(db, task.id, {
       at: clock.now(),
-      patch: { failure: "The implementer finished without changing any file, so there is nothing to propose." },
+      patch: {
+        failure: `The implementer finished without changing any file, so there is nothing to propose. Add detail to the issue, then remove and add the \`${deps.settings.label}\` label to try again.`,
+      },
       detail: { refusals: workspace.refusals },
+      enqueue: advanceJob(task.id, clock.now()),
     });
-    await reportProgress(deps, github, task.id);
     return;
   }
   const changeSet: ChangeSet = { summary: result.finish.summary, commitMessage: result.finish.commitMessage, changes, refusals: [...workspace.refusals] };

@@ -5,10 +5,31 @@ import { decideTrigger } from "../../security/trigger-policy.js";
 import type { EngineDeps } from "../engine-deps.js";
 import type { IntakePayload } from "../job-kinds.js";
 import { advanceJob } from "../job-kinds.js";
-import { createTask } from "../transitions.js";
+import type { Db } from "../../store/open-database.js";
+import type { Task } from "../../store/tasks.js";
+import { TaskState } from "../task-states.js";
+import { cancel, createTask } from "../transitions.js";
 
 export function refusalMarker(deliveryId: string): string {
   return `<!-- orchestrator:refused delivery=${deliveryId} -->`;
+}
+
+/**
+ * A task waiting for a person is replaced by the fresh one the label asks for: the old one is
+ * cancelled (and its progress comment says why) in the transaction that creates the new one.
+ */
+function createTaskReplacing(db: Db, waiting: Task | undefined, by: { by: string; deliveryId: string; at: number }, create: () => Task): Task {
+  return db.transaction(() => {
+    if (waiting) {
+      cancel(db, waiting.id, {
+        at: by.at,
+        patch: { failure: `@${by.by} added the label again, which started a new task.` },
+        detail: { restartedBy: by.by, deliveryId: by.deliveryId },
+        enqueue: advanceJob(waiting.id, by.at),
+      });
+    }
+    return create();
+  })();
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -39,25 +60,26 @@ export async function runIntake(deps: EngineDeps, payload: IntakePayload): Promi
   }
 
   const active = findActiveTaskForIssue(db, payload.owner, payload.repo, payload.issueNumber);
-  if (active) {
+  if (active && active.state !== TaskState.needsHuman) {
     appendTaskEvent(db, { taskId: active.id, at: clock.now(), kind: "relabelled", detail: { by: payload.sender.login, deliveryId: payload.deliveryId } });
     setDeliveryOutcome(db, payload.deliveryId, `already-active:${active.id}`);
     return;
   }
+  const at = clock.now();
+  const fresh = {
+    installationId: payload.installationId,
+    owner: payload.owner,
+    repo: payload.repo,
+    issueNumber: payload.issueNumber,
+    issueTitle: payload.issueTitle,
+    issueBody: payload.issueBody,
+    requestedBy: payload.sender.login,
+    defaultBranch: payload.defaultBranch,
+  };
+  const detail = { requestedBy: payload.sender.login, permission, deliveryId: payload.deliveryId };
   try {
-    const task = createTask(
-      db,
-      {
-        installationId: payload.installationId,
-        owner: payload.owner,
-        repo: payload.repo,
-        issueNumber: payload.issueNumber,
-        issueTitle: payload.issueTitle,
-        issueBody: payload.issueBody,
-        requestedBy: payload.sender.login,
-        defaultBranch: payload.defaultBranch,
-      },
-      { at: clock.now(), detail: { requestedBy: payload.sender.login, permission, deliveryId: payload.deliveryId }, enqueue: (taskId) => advanceJob(taskId, clock.now()) },
+    const task = createTaskReplacing(db, active, { by: payload.sender.login, deliveryId: payload.deliveryId, at }, () =>
+      createTask(db, fresh, { at, detail, enqueue: (taskId) => advanceJob(taskId, at) }),
     );
     setDeliveryOutcome(db, payload.deliveryId, `task:${task.id}`);
     log.info("task created", { taskId: task.id, issue: payload.issueNumber, requestedBy: payload.sender.login });

@@ -1,7 +1,7 @@
 import { planSchema, renderPlan } from "../../agents/planner.js";
 import { loadArtifact } from "../../store/task-artifacts.js";
 import type { Task } from "../../store/tasks.js";
-import { updateTask } from "../../store/tasks.js";
+import { hasEarlierTaskForIssue, updateTask } from "../../store/tasks.js";
 import { formatUsd } from "../../telemetry/format.js";
 import { progressMarker } from "../../telemetry/render-progress-comment.js";
 import { buildTaskReport } from "../../telemetry/task-report.js";
@@ -30,7 +30,10 @@ export async function runPushing(deps: EngineDeps, task: Task): Promise<void> {
   const changeSet = stored.data;
 
   let current = task;
-  if (current.branch === null) current = updateTask(db, current.id, clock.now(), { branch: branchName(current.issueNumber, current.issueTitle) });
+  if (current.branch === null) {
+    const branch = branchName(current.issueNumber, current.issueTitle, hasEarlierTaskForIssue(db, current) ? current.id : undefined);
+    current = updateTask(db, current.id, clock.now(), { branch });
+  }
   const branch = current.branch ?? "";
   if (current.headSha === null) {
     const snapshot = deps.snapshots.get(task.owner, task.repo, task.baseSha);

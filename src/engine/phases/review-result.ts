@@ -2,8 +2,8 @@ import { appendTaskEvent } from "../../store/task-events.js";
 import { getTask } from "../../store/tasks.js";
 import { triggerPermissions } from "../../security/trigger-policy.js";
 import type { EngineDeps } from "../engine-deps.js";
-import type { PullRequestClosedPayload, ReviewSubmittedPayload } from "../job-kinds.js";
-import { reportProgress } from "../report-progress.js";
+import type { IssueClosedPayload, PullRequestClosedPayload, ReviewSubmittedPayload } from "../job-kinds.js";
+import { advanceJob } from "../job-kinds.js";
 import { repoOf } from "../task-context.js";
 import { isTerminal, TaskState } from "../task-states.js";
 import { approve, cancel, handToHuman, merged } from "../transitions.js";
@@ -24,28 +24,47 @@ export async function runReviewSubmitted(deps: EngineDeps, payload: ReviewSubmit
     log.info("ignored a review from someone without write access", detail);
     return;
   }
+  // Each transition enqueues the job that reports it, so a retry can never lose the report.
+  const report = advanceJob(task.id, clock.now());
   if (payload.state === "approved" && approve.from.includes(task.state)) {
-    approve(db, task.id, { at: clock.now(), detail });
+    // Approval after a stop (the person fixed it) clears why it had stopped.
+    approve(db, task.id, { at: clock.now(), detail, patch: { failure: null }, enqueue: report });
   } else if (payload.state === "changes_requested" && task.state !== TaskState.needsHuman) {
     handToHuman(db, task.id, {
       at: clock.now(),
-      patch: { failure: `@${payload.reviewer.login} requested changes. This version does not revise pull requests yet; push the changes to the branch, then approve.` },
+      patch: {
+        failure: `@${payload.reviewer.login} requested changes. This version cannot revise a pull request yet: push the changes to the branch and approve it, close it to stop, or remove and add the label to start over.`,
+      },
       detail,
+      enqueue: report,
     });
   } else {
     appendTaskEvent(db, { taskId: task.id, at: clock.now(), kind: "review_noted", detail: { ...detail, state: task.state } });
-    return;
   }
-  await reportProgress(deps, github, task.id);
 }
 
 /** The pull request was closed: merged finishes the task, closed unmerged cancels it. */
-export async function runPullRequestClosed(deps: EngineDeps, payload: PullRequestClosedPayload): Promise<void> {
+export function runPullRequestClosed(deps: EngineDeps, payload: PullRequestClosedPayload): Promise<void> {
   const { db, clock } = deps;
   const task = getTask(db, payload.taskId);
-  if (!task || isTerminal(task.state)) return;
+  if (!task || isTerminal(task.state)) return Promise.resolve();
   const detail = { by: payload.by, deliveryId: payload.deliveryId };
-  if (payload.merged) merged(db, task.id, { at: clock.now(), detail });
-  else cancel(db, task.id, { at: clock.now(), patch: { failure: `@${payload.by} closed the pull request without merging.` }, detail });
-  await reportProgress(deps, await deps.github(task.installationId), task.id);
+  const report = advanceJob(task.id, clock.now());
+  if (payload.merged) merged(db, task.id, { at: clock.now(), detail, enqueue: report });
+  else cancel(db, task.id, { at: clock.now(), patch: { failure: `@${payload.by} closed the pull request without merging.` }, detail, enqueue: report });
+  return Promise.resolve();
+}
+
+/** The issue was closed: whatever the task was doing stops, before it spends more. */
+export function runIssueClosed(deps: EngineDeps, payload: IssueClosedPayload): Promise<void> {
+  const { db, clock } = deps;
+  const task = getTask(db, payload.taskId);
+  if (!task || isTerminal(task.state)) return Promise.resolve();
+  cancel(db, task.id, {
+    at: clock.now(),
+    patch: { failure: `@${payload.by} closed the issue.` },
+    detail: { by: payload.by, deliveryId: payload.deliveryId },
+    enqueue: advanceJob(task.id, clock.now()),
+  });
+  return Promise.resolve();
 }

@@ -5,7 +5,9 @@ import {
   checkRunPayload,
   checkSuitePayload,
   issueCommentCreatedPayload,
+  issuesClosedPayload,
   issuesLabeledPayload,
+  issuesUnlabeledPayload,
   pullRequestPayload,
   pullRequestReviewSubmittedPayload,
 } from "./webhooks/index.js";
@@ -26,6 +28,10 @@ export function payloadForChange(
   switch (change.kind) {
     case "issues.labeled":
       return { event: "issues", payload: issuesLabeledPayload(urls, { ...base, issue: change.issue, label: change.label }) };
+    case "issues.unlabeled":
+      return { event: "issues", payload: issuesUnlabeledPayload(urls, { ...base, issue: change.issue, label: change.label }) };
+    case "issues.closed":
+      return { event: "issues", payload: issuesClosedPayload(urls, { ...base, issue: change.issue }) };
     case "issue_comment.created":
       return { event: "issue_comment", payload: issueCommentCreatedPayload(urls, { ...base, issue: change.issue, comment: change.comment }) };
     case "pull_request":

@@ -3,6 +3,8 @@ import type { SimCheckRun, SimCheckSuite, SimComment, SimIssue, SimLabel, SimPul
 /** What happened in the simulated GitHub; each change becomes webhooks and may start simulated CI. */
 export type SimChange =
   | { readonly kind: "issues.labeled"; readonly repo: SimRepo; readonly issue: SimIssue; readonly label: SimLabel; readonly sender: SimUser }
+  | { readonly kind: "issues.unlabeled"; readonly repo: SimRepo; readonly issue: SimIssue; readonly label: SimLabel; readonly sender: SimUser }
+  | { readonly kind: "issues.closed"; readonly repo: SimRepo; readonly issue: SimIssue; readonly sender: SimUser }
   | { readonly kind: "issue_comment.created"; readonly repo: SimRepo; readonly issue: SimIssue; readonly comment: SimComment; readonly sender: SimUser }
   | {
       readonly kind: "pull_request";

@@ -30,9 +30,30 @@ export class SimPeople {
     const issue = repo.issues.get(issueNumber);
     if (!issue) throw new SimError(`No issue #${issueNumber} in ${repo.owner.login}/${repo.name}.`);
     const label = world.ensureLabel(repo, name, "5319e7");
-    if (!issue.labels.includes(name)) issue.labels.push(name);
+    // GitHub sends no event for a label the issue already has: remove it first.
+    if (issue.labels.includes(name)) throw new SimError(`Issue #${issueNumber} already has the label '${name}'; unlabel it first.`);
+    issue.labels.push(name);
     issue.updatedAt = world.now();
     this.#sim.emit({ kind: "issues.labeled", repo, issue, label, sender: world.user(by) });
+  }
+
+  unlabel(repo: SimRepo, issueNumber: number, by: string, name: string): void {
+    const world = this.#sim.world;
+    const issue = repo.issues.get(issueNumber);
+    const label = repo.labels.get(name);
+    if (!issue || !label || !issue.labels.includes(name)) throw new SimError(`Issue #${issueNumber} does not have the label '${name}'.`);
+    issue.labels = issue.labels.filter((l) => l !== name);
+    issue.updatedAt = world.now();
+    this.#sim.emit({ kind: "issues.unlabeled", repo, issue, label, sender: world.user(by) });
+  }
+
+  closeIssue(repo: SimRepo, issueNumber: number, by: string): void {
+    const world = this.#sim.world;
+    const issue = repo.issues.get(issueNumber);
+    if (!issue) throw new SimError(`No issue #${issueNumber} in ${repo.owner.login}/${repo.name}.`);
+    const now = world.now();
+    Object.assign(issue, { state: "closed", closedAt: now, updatedAt: now });
+    this.#sim.emit({ kind: "issues.closed", repo, issue, sender: world.user(by) });
   }
 
   review(repo: SimRepo, pullNumber: number, by: string, event: "approve" | "request_changes" | "comment", body: string): SimReview {

@@ -14,6 +14,12 @@ export function narrateSimChange(narrate: Narrate, botLogin: string): (change: S
       case "issues.labeled":
         narrate(who, `adds the label '${change.label.name}' to issue #${change.issue.number}`);
         break;
+      case "issues.unlabeled":
+        narrate(who, `removes the label '${change.label.name}' from issue #${change.issue.number}`);
+        break;
+      case "issues.closed":
+        narrate(who, `closes issue #${change.issue.number}`);
+        break;
       case "issue_comment.created":
         narrate(who, `comments on #${change.issue.number}: "${firstLine(change.comment.body)}"`);
         break;

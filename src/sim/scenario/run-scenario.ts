@@ -8,6 +8,7 @@ import { AnthropicClient } from "../../llm/anthropic-client.js";
 import { countJobs } from "../../store/jobs.js";
 import type { Db } from "../../store/open-database.js";
 import { openDatabase } from "../../store/open-database.js";
+import type { Task } from "../../store/tasks.js";
 import { listTasks } from "../../store/tasks.js";
 import { CiSimulator } from "../ci/ci-simulator.js";
 import { GitHubSimulator } from "../github/github-simulator.js";
@@ -123,13 +124,22 @@ async function runStep(run: Running, step: ScenarioStep, follower: TaskEventFoll
     if (step.waitFor.quiet) await waitForQuiet(run, follower, timeoutMs);
   } else if ("review" in step) {
     world.people.review(world.repo, requirePull(run), step.review.by, step.review.event, step.review.body);
+  } else if ("unlabel" in step) {
+    world.people.unlabel(world.repo, world.issue.number, step.unlabel.by, step.unlabel.name ?? run.settings.label);
+  } else if ("closeIssue" in step) {
+    world.people.closeIssue(world.repo, world.issue.number, step.closeIssue.by);
   } else {
     world.people.close(world.repo, requirePull(run), step.close.by, step.close.merge);
   }
 }
 
+/** The task the scenario is about: the latest one (a restarted task replaces the one before). */
+function currentTask(run: Running): Task | undefined {
+  return listTasks(run.db).at(-1);
+}
+
 function requirePull(run: Running): number {
-  const number = listTasks(run.db)[0]?.prNumber;
+  const number = currentTask(run)?.prNumber;
   if (number === undefined || number === null) throw new ScenarioFailure("There is no pull request to act on yet; wait for one first (waitFor: { state: awaiting_review }).");
   return number;
 }
@@ -138,7 +148,7 @@ async function waitForState(run: Running, follower: TaskEventFollower, state: st
   const deadline = performance.now() + timeoutMs;
   while (performance.now() < deadline) {
     follower.poll();
-    const task = listTasks(run.db)[0];
+    const task = currentTask(run);
     if (task?.state === state) return;
     if (task && isTaskState(task.state) && ["done", "failed", "cancelled"].includes(task.state) && task.state !== state) break;
     await sleep(20);
@@ -164,7 +174,7 @@ async function waitForQuiet(run: Running, follower: TaskEventFollower, timeoutMs
 }
 
 function diagnose(run: Running): string {
-  const task = listTasks(run.db)[0];
+  const task = currentTask(run);
   const dead = run.db.prepare<[], { kind: string; last_error: string }>("SELECT kind, last_error FROM jobs WHERE state = 'dead' ORDER BY id DESC LIMIT 3").all();
   const invalid = run.github.requests.all().filter((r) => r.invalid !== null).slice(-3);
   const llm = run.llm?.stats();

@@ -78,7 +78,8 @@ export function collectResult(input: {
 }): ScenarioResult {
   const { db, github, repo } = input;
   const tasks = listTasks(db);
-  const task = tasks[0];
+  // The task the scenario is about: the latest one (a restarted task replaces the one before).
+  const task = tasks.at(-1);
   const pull = task?.prNumber ? repo.pulls.get(task.prNumber) : undefined;
   const calls = listModelCalls(db).filter((c) => c.status === "succeeded");
   const stats = github.requests.stats();

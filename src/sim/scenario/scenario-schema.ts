@@ -26,6 +26,8 @@ const stepSchema = z.union([
   z.strictObject({ waitFor: z.strictObject({ state: taskState.optional(), quiet: z.boolean().optional(), timeoutMs: z.number().int().positive().max(120_000).optional() }) }),
   z.strictObject({ review: z.strictObject({ by: login, event: z.enum(["approve", "request_changes", "comment"]), body: z.string().default("") }) }),
   z.strictObject({ close: z.strictObject({ by: login, merge: z.boolean().default(false) }) }),
+  z.strictObject({ closeIssue: z.strictObject({ by: login }) }),
+  z.strictObject({ unlabel: z.strictObject({ by: login, name: z.string().optional() }) }),
 ]);
 
 export const scenarioSchema = z.strictObject({

@@ -58,12 +58,21 @@ function requireRun(ctx: RouteContext, repo: SimRepo): SimCheckRun {
   return run;
 }
 
+/** `filter=latest` (GitHub's default) keeps the most recent run of each check (per app and name); `all` keeps every run. */
 function runsForRef(ctx: RouteContext, repo: SimRepo): SimCheckRun[] {
   const ref = param(ctx, "ref");
   const sha = repo.git.refs.get(`refs/heads/${ref}`) ?? ref;
   const name = ctx.query.get("check_name");
   const status = ctx.query.get("status");
-  return [...repo.checkRuns.values()].filter((r) => r.headSha === sha && (name === null || r.name === name) && (status === null || r.status === status));
+  const runs = [...repo.checkRuns.values()].filter((r) => r.headSha === sha && (name === null || r.name === name) && (status === null || r.status === status));
+  if (ctx.query.get("filter") === "all") return runs;
+  const latest = new Map<string, SimCheckRun>();
+  for (const run of runs) {
+    const key = `${run.appId}/${run.name}`;
+    const seen = latest.get(key);
+    if (!seen || run.id > seen.id) latest.set(key, run);
+  }
+  return runs.filter((r) => latest.get(`${r.appId}/${r.name}`) === r);
 }
 
 export const checkRoutes: Record<string, RouteHandler> = {

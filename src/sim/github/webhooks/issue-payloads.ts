@@ -12,6 +12,25 @@ export function issuesLabeledPayload(urls: SimUrls, input: DeliveryContext & { r
   };
 }
 
+/** `issues` / `unlabeled`. */
+export function issuesUnlabeledPayload(urls: SimUrls, input: DeliveryContext & { readonly issue: SimIssue; readonly label: SimLabel }) {
+  return {
+    action: "unlabeled" as const,
+    issue: issueView(urls, input.repo, input.issue),
+    label: labelView(urls, input.repo, input.label),
+    ...deliveryEnvelope(urls, input),
+  };
+}
+
+/** `issues` / `closed`: the issue as it is once closed (state, closed_at, state_reason). */
+export function issuesClosedPayload(urls: SimUrls, input: DeliveryContext & { readonly issue: SimIssue }) {
+  return {
+    action: "closed" as const,
+    issue: { ...issueView(urls, input.repo, input.issue), state: "closed" as const, state_reason: "completed" as const },
+    ...deliveryEnvelope(urls, input),
+  };
+}
+
 /** `issue_comment` / `created`; GitHub sends it for comments on pull requests too. */
 export function issueCommentCreatedPayload(urls: SimUrls, input: DeliveryContext & { readonly issue: SimIssue; readonly comment: SimComment }) {
   return {
