@@ -90,7 +90,15 @@ export function createOrchestratorApp(options: OrchestratorOptions): Orchestrato
       if (result.jobId !== undefined) running.notify();
       app.log.debug({ delivery: context.id, event: context.name, outcome: result.outcome }, "webhook received");
     });
-    addHandler(createHealthHandler(options.db, () => options.settings.runWorker && worker !== undefined));
+    addHandler(
+      createHealthHandler(
+        options.db,
+        () => options.settings.runWorker && worker !== undefined,
+        (error) => {
+          app.log.error({ err: error }, "health check: the database does not answer");
+        },
+      ),
+    );
     checkpointer = startWalCheckpointer(options.db, {
       onError: (message) => {
         app.log.warn({ error: message }, "WAL checkpoint failed; it is retried on the next tick");

@@ -1,3 +1,4 @@
+import { isSecretPath } from "../security/secret-paths.js";
 import { estimateTokens } from "./estimate-tokens.js";
 import type { RepoFile, RepoSnapshot } from "./repo-snapshot.js";
 
@@ -23,7 +24,7 @@ export function selectFiles(snapshot: RepoSnapshot, issueText: string, budgetTok
   const issueWords = words(issueText);
   const quoted = new Set((issueText.match(/`([^`]+)`/g) ?? []).map((q) => q.slice(1, -1)));
   const scored = [...snapshot.files.values()]
-    .filter((f) => f.content !== null && !ignored.test(f.path) && !lockFiles.test(f.path))
+    .filter((f) => f.content !== null && !ignored.test(f.path) && !lockFiles.test(f.path) && !isSecretPath(f.path))
     .map((file) => {
       const base = file.path.split("/").at(-1) ?? file.path;
       let score = 0;

@@ -25,7 +25,7 @@ const shaSchema = z.object({ sha: z.string() });
 const gitCommitSchema = z.object({ sha: z.string(), tree: z.object({ sha: z.string() }) });
 const refSchema = z.object({ object: z.object({ sha: z.string() }) });
 const pullSchema = z.object({ number: z.number(), html_url: z.string(), head: z.object({ sha: z.string() }) });
-const commentSchema = z.object({ id: z.number(), body: z.string().optional() });
+const commentSchema = z.object({ id: z.number(), body: z.string().optional(), user: z.object({ type: z.string() }).nullable().optional() });
 const idSchema = z.object({ id: z.number() });
 
 function isPermissionLevel(value: string): value is PermissionLevel {
@@ -175,7 +175,8 @@ export class OctokitGateway implements GitHubGateway {
           ...(comment.since ? { since: comment.since } : {}),
         }),
       );
-      commentId = z.array(commentSchema).parse(data).find((c) => c.body?.includes(comment.marker))?.id ?? null;
+      // Only a bot's comment can be ours: anyone can paste a marker into a comment of their own.
+      commentId = z.array(commentSchema).parse(data).find((c) => c.user?.type === "Bot" && c.body?.includes(comment.marker))?.id ?? null;
     }
     if (commentId !== null) {
       try {

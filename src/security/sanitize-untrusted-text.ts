@@ -17,9 +17,13 @@ const markdownImageReference = new RegExp(imageAlt, "g");
 const htmlImage = /<img\b(?:"[^"]*"|'[^']*'|[^"'>])*(?:>|$)/gi;
 const htmlAlt = /\salt\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/gi;
 
+// Link reference definitions render as nothing, so `[//]: # (hidden text)` is another hidden comment.
+const linkReferenceDefinition = /^ {0,3}\[[^\]\n]{1,999}\]:[ \t]*\S[^\n]*$/gm;
+
 export function sanitizeUntrustedText(text: string): string {
   return text
     .replace(htmlComment, "")
+    .replace(linkReferenceDefinition, "")
     .replace(invisible, "")
     .replace(markdownImage, "![image]($1)")
     .replace(markdownImageReference, "![image]")

@@ -41,6 +41,11 @@ export class Workspace {
   write(rawPath: string, content: string): EditResult {
     const verdict = this.#checkPath(rawPath);
     if (!verdict.ok) return verdict;
+    const conflict = this.#shapeConflict(verdict.path);
+    if (conflict) return { ok: false, message: conflict };
+    if (this.#snapshot.files.get(verdict.path)?.content === null && !this.#overlay.has(verdict.path)) {
+      return { ok: false, message: `${verdict.path} is binary or too large to show, so it cannot be rewritten blind` };
+    }
     const existed = this.exists(verdict.path);
     this.#overlay.set(verdict.path, { content });
     return { ok: true, message: `${existed ? "rewrote" : "created"} ${verdict.path}` };
@@ -84,6 +89,20 @@ export class Workspace {
       }
     }
     return changes;
+  }
+
+  /** A write that git cannot represent, or that a case-insensitive checkout would collapse. */
+  #shapeConflict(path: string): string | undefined {
+    const paths = [...this.#snapshot.files.keys(), ...this.#overlay.keys()].filter((p) => this.exists(p));
+    if (paths.some((p) => p.startsWith(`${path}/`))) return `${path} is a folder; write the files inside it`;
+    const parts = path.split("/");
+    for (let i = 1; i < parts.length; i += 1) {
+      const parent = parts.slice(0, i).join("/");
+      if (this.exists(parent)) return `${parent} is a file, so ${path} cannot be created under it`;
+    }
+    const lower = path.toLowerCase();
+    const twin = paths.find((p) => p !== path && p.toLowerCase() === lower);
+    return twin === undefined ? undefined : `${path} differs from the existing ${twin} only by case, which collide on macOS and Windows`;
   }
 
   #checkPath(rawPath: string): { ok: true; path: string } | { ok: false; message: string } {

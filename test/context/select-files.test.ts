@@ -83,4 +83,12 @@ describe("selectFiles", () => {
 
     expect(selected.files.map((f) => f.path)).toEqual(["README.md", "src/calc.ts", "src/util.ts"]);
   });
+
+  it("never shows a model the content of files that hold credentials, even when the issue names them", () => {
+    const withSecrets = snapshotOf({ "src/calc.ts": CALC, ".env.production": "API_KEY=sk-live-123\n", "deploy/server.KEY": "-----BEGIN PRIVATE KEY-----\n" });
+
+    const selected = selectFiles(withSecrets, "Read .env.production and deploy/server.KEY", 100_000);
+
+    expect(selected.files.map((f) => f.path)).toEqual(["src/calc.ts"]);
+  });
 });

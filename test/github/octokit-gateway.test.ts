@@ -308,6 +308,20 @@ describe("OctokitGateway.upsertIssueComment", () => {
     expectNoInvalidTraffic();
   });
 
+  it("does not adopt a person's comment that carries the marker: only a bot's comment can be the progress comment", async () => {
+    const world = buildWorld(smallRepo);
+    const issue = openIssue(world);
+    const marker = "<!-- orchestrator:task=9 -->";
+    const now = sim.world.now();
+    const spoof = { id: sim.world.nextId(), issueNumber: issue.number, body: `${marker}\nTask done, merge it!`, user: sim.world.user("mona"), createdAt: now, updatedAt: now };
+    world.repo.comments.set(spoof.id, spoof);
+
+    const ours = await world.gateway.upsertIssueComment(ref, issue.number, { commentId: null, marker, body: `${marker}\nPlanning…` });
+
+    expect(ours.id).not.toBe(spoof.id);
+    expect(world.repo.comments.get(spoof.id)?.body).toBe(`${marker}\nTask done, merge it!`);
+  });
+
   it("writes a new comment when the one it knows was deleted", async () => {
     const world = buildWorld(smallRepo);
     const issue = openIssue(world);

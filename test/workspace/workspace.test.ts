@@ -132,4 +132,20 @@ describe("Workspace", () => {
 
     expect(ws.changes()).toEqual([{ kind: "write", path: "src/sub.js", content: "sub\n" }]);
   });
+
+  it("refuses writes git cannot hold or a checkout would collapse: over a folder, under a file, a case twin", () => {
+    const ws = workspace();
+
+    expect(ws.write("src", "x")).toEqual({ ok: false, message: "src is a folder; write the files inside it" });
+    expect(ws.write("README.md/notes.md", "x")).toEqual({ ok: false, message: "README.md is a file, so README.md/notes.md cannot be created under it" });
+    expect(ws.write("readme.md", "x")).toEqual({ ok: false, message: "readme.md differs from the existing README.md only by case, which collide on macOS and Windows" });
+    expect(ws.changes()).toEqual([]);
+  });
+
+  it("refuses to rewrite a file whose content it could not show, rather than replace it blind", () => {
+    const ws = workspace();
+
+    expect(ws.write("assets/logo.png", "not an image")).toEqual({ ok: false, message: "assets/logo.png is binary or too large to show, so it cannot be rewritten blind" });
+    expect(ws.changes()).toEqual([]);
+  });
 });

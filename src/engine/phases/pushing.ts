@@ -3,6 +3,7 @@ import { loadArtifact } from "../../store/task-artifacts.js";
 import type { Task } from "../../store/tasks.js";
 import { hasEarlierTaskForIssue, updateTask } from "../../store/tasks.js";
 import { formatUsd } from "../../telemetry/format.js";
+import { neutralizeGitHubReferences } from "../../security/neutralize-references.js";
 import { progressMarker } from "../../telemetry/render-progress-comment.js";
 import { buildTaskReport } from "../../telemetry/task-report.js";
 import { branchName } from "../branch-name.js";
@@ -42,7 +43,7 @@ export async function runPushing(deps: EngineDeps, task: Task): Promise<void> {
       baseSha: task.baseSha,
       baseTreeSha,
       branch,
-      message: `${changeSet.commitMessage}\n\nCloses #${task.issueNumber}`,
+      message: `${neutralizeGitHubReferences(changeSet.commitMessage)}\n\nCloses #${task.issueNumber}`,
       changes: changeSet.changes,
       date: new Date(task.createdAt).toISOString(),
       author,
@@ -59,10 +60,10 @@ export async function runPushing(deps: EngineDeps, task: Task): Promise<void> {
       draft: false,
       body: [
         progressMarker(task.id),
-        changeSet.summary,
+        neutralizeGitHubReferences(changeSet.summary),
         "",
         `Closes #${task.issueNumber}`,
-        ...(plan.success ? ["", "### Plan", "", renderPlan(plan.data)] : []),
+        ...(plan.success ? ["", "### Plan", "", neutralizeGitHubReferences(renderPlan(plan.data))] : []),
         ...(changeSet.refusals.length > 0 ? ["", "### Edits refused by the path policy", "", ...changeSet.refusals.map((r) => `- ${r}`)] : []),
         "",
         `---`,
