@@ -87,7 +87,10 @@ export function createOrchestratorApp(options: OrchestratorOptions): Orchestrato
     });
     app.onAny(async (context) => {
       const result = await receive({ id: context.id, name: context.name, payload: context.payload });
-      if (result.jobId !== undefined) running.notify();
+      // After the answer is on its way: claiming and starting a job is not the webhook's latency.
+      if (result.jobId !== undefined) setImmediate(() => {
+        running.notify();
+      });
       app.log.debug({ delivery: context.id, event: context.name, outcome: result.outcome }, "webhook received");
     });
     addHandler(

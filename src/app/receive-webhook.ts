@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Settings } from "../config/settings.js";
 import type { Clock } from "../engine/clock.js";
 import { hasDelivery, recordDelivery } from "../store/deliveries.js";
-import { upsertInstallation } from "../store/installations.js";
+import { installationAccount, upsertInstallation } from "../store/installations.js";
 import { enqueueJob } from "../store/jobs.js";
 import type { Db } from "../store/open-database.js";
 import type { Decision, WebhookHandler } from "./handlers/handler-types.js";
@@ -50,8 +50,6 @@ export function createWebhookReceiver(deps: {
   readonly onMalformed: (envelope: WebhookEnvelope, error: z.ZodError) => void;
 }): (envelope: WebhookEnvelope) => Promise<ReceiveResult> {
   const { db, clock, settings } = deps;
-  // Installations this receiver has written, so the hot path does not rewrite an unchanged row.
-  const known = new Map<number, string>();
   return createGroupCommit(db, (envelope: WebhookEnvelope): ReceiveResult => {
       const now = clock.now();
       const context = envelopeSchema.safeParse(envelope.payload).data;
@@ -61,9 +59,8 @@ export function createWebhookReceiver(deps: {
       if (hasDelivery(db, envelope.id)) return { duplicate: true, outcome: "duplicate", jobId: undefined };
       const installation = context?.installation;
       const owner = context?.repository?.owner;
-      if (installation && owner && known.get(installation.id) !== owner.login) {
+      if (installation && owner && installationAccount(db, installation.id) !== owner.login) {
         upsertInstallation(db, { id: installation.id, accountLogin: owner.login, accountType: owner.type }, now);
-        known.set(installation.id, owner.login);
       }
       const handler = webhookHandlers[action ? `${envelope.name}.${action}` : envelope.name] ?? webhookHandlers[envelope.name];
       let decision: Decision;

@@ -1,6 +1,6 @@
 /**
  * Errors carry their own verdict, made where they are raised: may the job be tried again, and how
- * soon. The worker only reads the verdict; it never guesses from a message.
+ * soon. The worker reads the verdict, never a message; an error without one (a bug) is permanent.
  */
 export class OrchestratorError extends Error {
   readonly retryable: boolean;

@@ -2,9 +2,11 @@
  * The life of a task (see docs/ARCHITECTURE.md for the full product flow):
  *
  *   issues.labeled ─► queued ─► planning ─► implementing ─► pushing ─► awaiting_ci ─┬─► awaiting_review ─► done
- *                                                                                    └─► needs_human (red CI)
+ *                                              │ (no change)                           └─► needs_human ─► done (approved)
+ *                                              └─► failed
  *
- *   any active state ─► failed (unrecoverable) · cancelled · needs_human (paused, resumable by command)
+ *   any active state ─► failed (unrecoverable) · cancelled (PR or issue closed) · done (PR merged)
+ *   needs_human (red CI, changes requested) ─► done when approved; cancelled, with a new task, when relabelled
  *
  * States that later phases add (plan_review, awaiting_plan_approval, code_review, fixing, revising)
  * are declared now so stored rows and the transition table speak one vocabulary.

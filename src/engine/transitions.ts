@@ -78,7 +78,7 @@ export const approve = defineTransition("approve", [TaskState.awaitingReview, Ta
 export const merged = defineTransition("merged", activeStates, TaskState.done);
 
 const pausable = activeStates.filter((s) => s !== TaskState.needsHuman);
-/** Paused for a person: budget spent, CI red with no fix loop yet, a failure that repeats. */
+/** Paused for a person (red CI, requested changes): their approval finishes it, the label restarts it. */
 export const handToHuman = defineTransition("hand_to_human", pausable, TaskState.needsHuman);
 export const fail = defineTransition("fail", activeStates, TaskState.failed);
 export const cancel = defineTransition("cancel", activeStates, TaskState.cancelled);

@@ -62,6 +62,8 @@ export interface GitHubGateway {
   readSnapshot(repo: RepoRef, branch: string): Promise<RepoSnapshot>;
   /** The same at a known commit (a later phase reads the commit the plan was made on, even if the branch moved). */
   readSnapshotAt(repo: RepoRef, branch: string, commitSha: string): Promise<RepoSnapshot>;
+  /** The tree of a commit, in one request. */
+  getCommitTree(repo: RepoRef, commitSha: string): Promise<string>;
   /** One commit with all changes on a new `branch`: three requests, four when a retry finds its own branch. Never overwrites a branch. */
   commitFiles(repo: RepoRef, commit: CommitRequest): Promise<{ readonly commitSha: string }>;
   /** Opens the pull request, or finds the one already open for `head` (a retried job). */

@@ -70,10 +70,14 @@ export class OctokitGateway implements GitHubGateway {
   }
 
   async readSnapshotAt(repo: RepoRef, branch: string, commitSha: string): Promise<RepoSnapshot> {
+    return this.#download(repo, branch, commitSha, await this.getCommitTree(repo, commitSha));
+  }
+
+  async getCommitTree(repo: RepoRef, commitSha: string): Promise<string> {
     const { data } = await this.#call(`read commit ${commitSha}`, () =>
       this.#octokit.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { ...repo, commit_sha: commitSha }),
     );
-    return this.#download(repo, branch, commitSha, gitCommitSchema.parse(data).tree.sha);
+    return gitCommitSchema.parse(data).tree.sha;
   }
 
   async #download(repo: RepoRef, branch: string, commitSha: string, treeSha: string): Promise<RepoSnapshot> {

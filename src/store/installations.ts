@@ -7,7 +7,12 @@ export interface InstallationRecord {
   readonly accountType: string;
 }
 
-/** Remembers the installation a delivery came from; cheap enough to run on every delivery. */
+/** The account an installation is recorded under, if any: read before writing, so an unchanged row is not rewritten on every delivery. */
+export function installationAccount(db: Db, id: number): string | undefined {
+  return statement<[number], { account_login: string }>(db, "SELECT account_login FROM installations WHERE id = ?").get(id)?.account_login;
+}
+
+/** Remembers the installation a delivery came from. */
 export function upsertInstallation(db: Db, installation: InstallationRecord, at: number): void {
   statement(db, 
     `INSERT INTO installations (id, account_login, account_type, created_at, updated_at) VALUES (?, ?, ?, ?, ?)

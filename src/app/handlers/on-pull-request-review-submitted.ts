@@ -1,15 +1,11 @@
 import { JobKind } from "../../engine/job-kinds.js";
 import type { ReviewSubmittedPayload } from "../../engine/job-kinds.js";
+import { reviewStateSchema } from "../../engine/job-kinds.js";
 import { isTerminal } from "../../engine/task-states.js";
 import { findTaskByPullRequest } from "../../store/tasks.js";
 import { pullRequestReviewSubmittedSchema } from "../webhook-payloads.js";
 import type { WebhookHandler } from "./handler-types.js";
 
-const reviewStates = new Set<ReviewSubmittedPayload["state"]>(["approved", "changes_requested", "commented", "dismissed"]);
-
-function isReviewState(state: string): state is ReviewSubmittedPayload["state"] {
-  return (reviewStates as Set<string>).has(state);
-}
 
 /** The human gate: a review on a task's PR. Bots' reviews never steer; the reviewer's access is checked by the job. */
 export const onPullRequestReviewSubmitted: WebhookHandler = (raw, { db, now, deliveryId }) => {
@@ -18,13 +14,14 @@ export const onPullRequestReviewSubmitted: WebhookHandler = (raw, { db, now, del
   if (!reviewer || reviewer.type === "Bot") return { outcome: "ignored:bot" };
   const task = findTaskByPullRequest(db, payload.repository.owner.login, payload.repository.name, payload.pull_request.number);
   if (!task || isTerminal(task.state)) return { outcome: "ignored:no-task" };
-  if (!isReviewState(payload.review.state)) return { outcome: `ignored:review-state:${payload.review.state}` };
+  const state = reviewStateSchema.safeParse(payload.review.state);
+  if (!state.success) return { outcome: `ignored:review-state:${payload.review.state}` };
   const job: ReviewSubmittedPayload = {
     taskId: task.id,
     deliveryId,
     reviewId: payload.review.id,
     reviewer,
-    state: payload.review.state,
+    state: state.data,
     commitId: payload.review.commit_id ?? null,
   };
   return { outcome: `enqueued:review:${task.id}`, job: { kind: JobKind.reviewSubmitted, taskId: task.id, payload: job, runAt: now } };

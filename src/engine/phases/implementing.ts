@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { implementPlan } from "../../agents/implementer.js";
 import { planSchema } from "../../agents/planner.js";
 import { buildRepoContext } from "../../agents/prompt-context.js";
@@ -8,23 +7,12 @@ import { PathPolicy } from "../../workspace/path-policy.js";
 import { Workspace } from "../../workspace/workspace.js";
 import type { EngineDeps } from "../engine-deps.js";
 import { PermanentError } from "../errors.js";
+import type { ChangeSet } from "../change-set.js";
 import { advanceJob } from "../job-kinds.js";
 import { reportProgress } from "../report-progress.js";
 import { askAs, baseSnapshot } from "../task-context.js";
 import { fail, startPushing } from "../transitions.js";
 
-export const changeSetSchema = z.object({
-  summary: z.string(),
-  commitMessage: z.string(),
-  changes: z.array(
-    z.discriminatedUnion("kind", [
-      z.object({ kind: z.literal("write"), path: z.string(), content: z.string(), executable: z.boolean().optional() }),
-      z.object({ kind: z.literal("delete"), path: z.string() }),
-    ]),
-  ),
-  refusals: z.array(z.string()),
-});
-export type ChangeSet = z.infer<typeof changeSetSchema>;
 
 /** Has the implementer carry out the stored plan on an in-memory workspace, and stores the change set. */
 export async function runImplementing(deps: EngineDeps, task: Task): Promise<void> {

@@ -12,7 +12,7 @@ import { PermanentError } from "../errors.js";
 import { reportProgress } from "../report-progress.js";
 import { repoOf } from "../task-context.js";
 import { awaitCi } from "../transitions.js";
-import { changeSetSchema } from "./implementing.js";
+import { changeSetSchema } from "../change-set.js";
 
 const author = { name: "Orchestrator", email: "orchestrator@users.noreply.github.com" };
 
@@ -38,7 +38,7 @@ export async function runPushing(deps: EngineDeps, task: Task): Promise<void> {
   const branch = current.branch ?? "";
   if (current.headSha === null) {
     const snapshot = deps.snapshots.get(task.owner, task.repo, task.baseSha);
-    const baseTreeSha = snapshot?.treeSha ?? (await github.readSnapshotAt(repo, task.defaultBranch, task.baseSha)).treeSha;
+    const baseTreeSha = snapshot?.treeSha ?? (await github.getCommitTree(repo, task.baseSha));
     const { commitSha } = await github.commitFiles(repo, {
       baseSha: task.baseSha,
       baseTreeSha,

@@ -1,0 +1,15 @@
+import { z } from "zod";
+
+/** What the implementer produced, stored between implementing and pushing (artifact "changes"). */
+export const changeSetSchema = z.object({
+  summary: z.string(),
+  commitMessage: z.string(),
+  changes: z.array(
+    z.discriminatedUnion("kind", [
+      z.object({ kind: z.literal("write"), path: z.string(), content: z.string(), executable: z.boolean().optional() }),
+      z.object({ kind: z.literal("delete"), path: z.string() }),
+    ]),
+  ),
+  refusals: z.array(z.string()),
+});
+export type ChangeSet = z.infer<typeof changeSetSchema>;
