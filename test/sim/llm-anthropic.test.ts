@@ -4,7 +4,7 @@ import type { LlmSimEvent, LlmSimulator } from "../../src/sim/llm/llm-simulator.
 import type { LlmScript } from "../../src/sim/llm/script.js";
 import { rejection, useLlmSimulator } from "./llm-test-helpers.js";
 
-const MODEL = "claude-sonnet-4-5";
+const MODEL = "claude-sonnet-5-5";
 const READ_FILE: Anthropic.Tool = {
   name: "read_file",
   description: "Read a file from the repository",
