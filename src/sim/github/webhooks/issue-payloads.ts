@@ -2,24 +2,25 @@ import type { SimComment, SimIssue, SimLabel, SimUrls } from "../sim-model.js";
 import { issueCommentView, issueView, labelView } from "../views/issue-views.js";
 import { deliveryEnvelope, type DeliveryContext } from "./delivery-envelope.js";
 
-/** `issues` / `labeled`. */
-export function issuesLabeledPayload(urls: SimUrls, input: DeliveryContext & { readonly issue: SimIssue; readonly label: SimLabel }) {
+type LabelInput = DeliveryContext & { readonly issue: SimIssue; readonly label: SimLabel };
+
+function labelPayload<A extends "labeled" | "unlabeled">(action: A, urls: SimUrls, input: LabelInput) {
   return {
-    action: "labeled" as const,
+    action,
     issue: issueView(urls, input.repo, input.issue),
     label: labelView(urls, input.repo, input.label),
     ...deliveryEnvelope(urls, input),
   };
 }
 
+/** `issues` / `labeled`. */
+export function issuesLabeledPayload(urls: SimUrls, input: LabelInput) {
+  return labelPayload("labeled", urls, input);
+}
+
 /** `issues` / `unlabeled`. */
-export function issuesUnlabeledPayload(urls: SimUrls, input: DeliveryContext & { readonly issue: SimIssue; readonly label: SimLabel }) {
-  return {
-    action: "unlabeled" as const,
-    issue: issueView(urls, input.repo, input.issue),
-    label: labelView(urls, input.repo, input.label),
-    ...deliveryEnvelope(urls, input),
-  };
+export function issuesUnlabeledPayload(urls: SimUrls, input: LabelInput) {
+  return labelPayload("unlabeled", urls, input);
 }
 
 /** `issues` / `closed`: the issue as it is once closed (state, closed_at, state_reason). */
