@@ -4,20 +4,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { afterEach, describe, expect, it } from "vitest";
-import { CiSimulator } from "../../src/sim/ci/ci-simulator.js";
-import { GitHubSimulator } from "../../src/sim/github/github-simulator.js";
-import { WebhookDispatcher } from "../../src/sim/github/webhook-dispatcher.js";
-import { LlmSimulator } from "../../src/sim/llm/llm-simulator.js";
+import { describe, expect, it } from "vitest";
 import { loadScenario } from "../../src/sim/scenario/load-scenario.js";
-import { buildScenarioWorld } from "../../src/sim/scenario/scenario-world.js";
 import { createAppCredentials, freePort } from "../../src/sim/scenario/start-app.js";
+import { useSimulatedWorld } from "../support/simulated-world.js";
 import { until } from "../support/until.js";
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const simulated = useSimulatedWorld();
+const cleanups = simulated.cleanups;
 
 /** `npm start`'s entry, as a process configured by its environment alone. */
 function startEntry(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
@@ -39,34 +33,17 @@ function startEntry(env: Record<string, string>): { child: ChildProcess; output:
   return { child, output: () => output, exited };
 }
 
-
 describe("npm start (src/app/main.ts through Probot's run)", () => {
   it("runs as a GitHub App from its environment: healthy, carries a labelled issue to review, exits cleanly on SIGTERM", async () => {
-    const scenario = loadScenario("happy");
-    const github = new GitHubSimulator();
-    await github.start();
-    cleanups.push(() => github.stop());
-    const credentials = createAppCredentials(4242);
-    const world = buildScenarioWorld(github, scenario, credentials);
-    const llm = new LlmSimulator({ script: scenario.llm });
-    await llm.start();
-    cleanups.push(() => llm.stop());
-    const dir = mkdtempSync(join(tmpdir(), "orchestrator-entry-"));
-    cleanups.push(() => {
-      rmSync(dir, { recursive: true, force: true });
-    });
+    const { github, world, credentials, webhooks, dir, appEnv } = await simulated.start(loadScenario("happy"));
     const port = await freePort();
     const databasePath = join(dir, "data", "orchestrator.db");
     const entry = startEntry({
-      APP_ID: String(credentials.appId),
-      PRIVATE_KEY: credentials.privateKey,
-      WEBHOOK_SECRET: credentials.webhookSecret,
+      ...appEnv,
       GHE_HOST: new URL(github.urls.api).host,
       GHE_PROTOCOL: "http",
       PORT: String(port),
       HOST: "127.0.0.1",
-      ANTHROPIC_API_KEY: "sk-ant-simulated",
-      ANTHROPIC_BASE_URL: llm.anthropicBaseUrl,
       DATABASE_PATH: databasePath,
       LOG_LEVEL: "warn",
     });
@@ -77,9 +54,7 @@ describe("npm start (src/app/main.ts through Probot's run)", () => {
     });
     expect(health).toMatchObject({ status: "ok", database: "ok", worker: "running" });
 
-    const webhooks = new WebhookDispatcher(github);
     webhooks.connect(credentials.appId, { url: `http://127.0.0.1:${port}/api/github/webhooks`, secret: credentials.webhookSecret });
-    new CiSimulator(github, { checks: scenario.ci.checks });
     world.people.label(world.repo, world.issue.number, "mona", "orchestrator");
 
     const db = new Database(databasePath, { readonly: true, fileMustExist: true });

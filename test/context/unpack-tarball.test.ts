@@ -5,7 +5,7 @@ import { TarballError, unpackTarball } from "../../src/context/unpack-tarball.js
 import { buildTarball } from "../../src/sim/github/codeload.js";
 import { GitStore } from "../../src/sim/github/git-store.js";
 import type { GitTreeEntry } from "../../src/sim/github/git-store.js";
-import type { SimRepo } from "../../src/sim/github/sim-model.js";
+import { newRepoRecord } from "../../src/sim/github/sim-world.js";
 
 const at = "2026-01-01T00:00:00Z";
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d]);
@@ -17,26 +17,7 @@ async function tarballOf(files: Readonly<Record<string, { content: Buffer; mode?
   const signature = { name: "Mona", email: "mona@example.com", date: at };
   const sha = git.putCommit({ tree: git.writeTree(flat), parents: [], author: signature, committer: signature, message: "Initial commit" });
   const mona = { id: 1, login: "mona", type: "User" } as const;
-  const repo: SimRepo = {
-    id: 40,
-    owner: mona,
-    name: "calculator",
-    defaultBranch: "main",
-    private: false,
-    description: null,
-    createdAt: at,
-    pushedAt: at,
-    git,
-    collaborators: new Map(),
-    labels: new Map(),
-    issues: new Map(),
-    comments: new Map(),
-    pulls: new Map(),
-    reviews: new Map(),
-    checkSuites: new Map(),
-    checkRuns: new Map(),
-    nextNumber: 1,
-  };
+  const repo = newRepoRecord({ id: 40, owner: mona, name: "calculator", defaultBranch: "main", private: false, description: null, createdAt: at, git });
   return buildTarball(repo, sha);
 }
 

@@ -1,23 +1,14 @@
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { afterEach, describe, expect, it } from "vitest";
-import { CiSimulator } from "../../src/sim/ci/ci-simulator.js";
-import { GitHubSimulator } from "../../src/sim/github/github-simulator.js";
-import { WebhookDispatcher } from "../../src/sim/github/webhook-dispatcher.js";
-import { LlmSimulator } from "../../src/sim/llm/llm-simulator.js";
+import { describe, expect, it } from "vitest";
 import { loadScenario } from "../../src/sim/scenario/load-scenario.js";
-import { buildScenarioWorld } from "../../src/sim/scenario/scenario-world.js";
-import { createAppCredentials } from "../../src/sim/scenario/start-app.js";
+import { useSimulatedWorld } from "../support/simulated-world.js";
 import { until } from "../support/until.js";
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const simulated = useSimulatedWorld();
+const cleanups = simulated.cleanups;
 
 function startAppProcess(env: Record<string, string>): Promise<{ child: ChildProcess; webhookUrl: string }> {
   const child = spawn(process.execPath, ["--import", "tsx", "test/durability/app-process.ts"], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
@@ -37,37 +28,16 @@ function startAppProcess(env: Record<string, string>): Promise<{ child: ChildPro
   });
 }
 
-
 describe("crash and restart", () => {
   it("finishes a task after the process is killed mid-phase, paying for no call twice and writing nothing twice on GitHub", async () => {
     const scenario = loadScenario("happy");
-    const github = new GitHubSimulator();
-    await github.start();
-    cleanups.push(() => github.stop());
-    const credentials = createAppCredentials(4242);
-    const world = buildScenarioWorld(github, scenario, credentials);
     // The implementer's first call hangs: the process is killed while it waits.
-    const llm = new LlmSimulator({ script: { ...scenario.llm, faults: [{ match: { tool: "write_file" }, kind: "hang", times: 1 }] } });
-    await llm.start();
-    cleanups.push(() => llm.stop());
-    const dir = mkdtempSync(join(tmpdir(), "orchestrator-crash-"));
-    cleanups.push(() => {
-      rmSync(dir, { recursive: true, force: true });
+    const { github, llm, world, credentials, webhooks, dir, appEnv } = await simulated.start(scenario, {
+      ...scenario.llm,
+      faults: [{ match: { tool: "write_file" }, kind: "hang", times: 1 }],
     });
     const databasePath = join(dir, "orchestrator.db");
-    const env = {
-      APP_ID: String(credentials.appId),
-      PRIVATE_KEY: credentials.privateKey,
-      WEBHOOK_SECRET: credentials.webhookSecret,
-      GITHUB_API_URL: github.urls.api,
-      DATABASE_PATH: databasePath,
-      ANTHROPIC_API_KEY: "sk-ant-simulated",
-      ANTHROPIC_BASE_URL: llm.anthropicBaseUrl,
-      WORKER_LEASE_SECONDS: "2",
-      LOG_LEVEL: "silent",
-    };
-    const webhooks = new WebhookDispatcher(github);
-    new CiSimulator(github, { checks: scenario.ci.checks });
+    const env = { ...appEnv, GITHUB_API_URL: github.urls.api, DATABASE_PATH: databasePath, WORKER_LEASE_SECONDS: "2", LOG_LEVEL: "silent" };
 
     const first = await startAppProcess(env);
     webhooks.connect(credentials.appId, { url: first.webhookUrl, secret: credentials.webhookSecret });

@@ -10,6 +10,23 @@ export class SimError extends Error {
 /** GitHub Actions' own app id on github.com: CI check suites come from it. */
 export const githubActionsAppId = 15368;
 
+/** A repository with nothing in it yet but its git objects: no collaborators, issues, pulls or checks. */
+export function newRepoRecord(fields: Pick<SimRepo, "id" | "owner" | "name" | "defaultBranch" | "private" | "description" | "createdAt" | "git">): SimRepo {
+  return {
+    ...fields,
+    pushedAt: fields.createdAt,
+    collaborators: new Map(),
+    labels: new Map(),
+    issues: new Map(),
+    comments: new Map(),
+    pulls: new Map(),
+    reviews: new Map(),
+    checkSuites: new Map(),
+    checkRuns: new Map(),
+    nextNumber: 1,
+  };
+}
+
 /**
  * The simulator's state: users, apps, installations, repositories and the tokens it has issued.
  * Ids come from one counter so every id is unique, as GitHub's are within a type.
@@ -100,7 +117,7 @@ export class SimWorld {
     const ownerUser = this.users.get(owner) ?? this.addUser(owner);
     const sha = git.commitFiles(files, "Initial commit\n", { name: ownerUser.login, email: `${ownerUser.login}@users.noreply.github.com`, date: this.now() });
     git.refs.set(`refs/heads/${defaultBranch}`, sha);
-    const repo: SimRepo = {
+    const repo = newRepoRecord({
       id: this.nextId(),
       owner: ownerUser,
       name,
@@ -108,18 +125,9 @@ export class SimWorld {
       private: options.private ?? false,
       description: options.description ?? null,
       createdAt: this.now(),
-      pushedAt: this.now(),
       git,
-      collaborators: new Map([[owner, "admin"]]),
-      labels: new Map(),
-      issues: new Map(),
-      comments: new Map(),
-      pulls: new Map(),
-      reviews: new Map(),
-      checkSuites: new Map(),
-      checkRuns: new Map(),
-      nextNumber: 1,
-    };
+    });
+    repo.collaborators.set(owner, "admin");
     this.repos.set(`${owner}/${name}`.toLowerCase(), repo);
     return repo;
   }
