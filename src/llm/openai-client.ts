@@ -1,0 +1,210 @@
+import OpenAI from "openai";
+import type { LlmClient, LlmMessage, LlmRequest, LlmResponse, LlmStopReason, LlmTextBlock, LlmToolChoice, LlmToolUseBlock } from "./llm-client.js";
+import { isRetryableStatus, LlmError, parseRetryAfter } from "./llm-errors.js";
+
+type ChatMessage = OpenAI.Chat.ChatCompletionMessageParam;
+type ChatParams = OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
+type FinishReason = OpenAI.Chat.ChatCompletion.Choice["finish_reason"];
+
+export interface OpenAiClientOptions {
+  readonly apiKey: string;
+  /** An OpenAI-compatible endpoint (Ollama, vLLM, Gemini's OpenAI endpoint, OpenRouter) is served by this class too. */
+  readonly baseURL?: string | undefined;
+  readonly timeoutMs?: number;
+  /** Retries inside the SDK (with its own backoff, retry-after and retry-after-ms); the job queue retries beyond these. */
+  readonly maxRetries?: number;
+  /** The name in `LlmClient.provider`, in errors and in cost records; "openai" unless an OpenAI-compatible endpoint is meant. */
+  readonly provider?: string;
+  /**
+   * Current OpenAI models refuse `max_tokens` and require `max_completion_tokens`; older compatible
+   * servers know only `max_tokens`. The LLM simulator accepts either.
+   */
+  readonly maxTokensField?: "max_completion_tokens" | "max_tokens";
+}
+
+/*
+ * OpenAI caches the longest stable prefix of a prompt on its own, so the `cache` flags on text
+ * blocks have nothing to map to and are dropped.
+ */
+
+function joinTexts(blocks: readonly LlmTextBlock[]): string {
+  return blocks.map((b) => b.text).join("\n\n");
+}
+
+function toMessages(system: readonly LlmTextBlock[], messages: readonly LlmMessage[]): ChatMessage[] {
+  const out: ChatMessage[] = system.length > 0 ? [{ role: "system", content: joinTexts(system) }] : [];
+  for (const message of messages) {
+    if (message.role === "assistant") {
+      const texts = message.content.filter((b) => b.type === "text");
+      const calls = message.content.filter((b) => b.type === "tool_use");
+      out.push({
+        role: "assistant",
+        // Tool calls without text are sent with `content: null`, as the API itself returns them.
+        content: texts.length > 0 ? joinTexts(texts) : calls.length > 0 ? null : "",
+        ...(calls.length > 0
+          ? { tool_calls: calls.map((c) => ({ id: c.id, type: "function" as const, function: { name: c.name, arguments: JSON.stringify(c.input) } })) }
+          : {}),
+      });
+      continue;
+    }
+    // Tool messages must directly follow the assistant turn that asked for them, so they go first.
+    for (const block of message.content) {
+      if (block.type !== "tool_result") continue;
+      // Chat Completions has no error flag on a tool message; the text has to say it.
+      out.push({ role: "tool", tool_call_id: block.toolUseId, content: block.isError ? `Error: ${block.content}` : block.content });
+    }
+    const texts = message.content.filter((b) => b.type === "text");
+    if (texts.length > 0) out.push({ role: "user", content: joinTexts(texts) });
+  }
+  return out;
+}
+
+function toToolChoice(choice: LlmToolChoice): OpenAI.Chat.ChatCompletionToolChoiceOption {
+  switch (choice.type) {
+    case "auto":
+      return "auto";
+    case "any":
+      return "required";
+    case "tool":
+      return { type: "function", function: { name: choice.name } };
+  }
+}
+
+function toStopReason(reason: FinishReason): LlmStopReason {
+  switch (reason) {
+    case "stop":
+      return "end_turn";
+    case "tool_calls":
+    case "function_call":
+      return "tool_use";
+    case "length":
+      return "max_tokens";
+    case "content_filter":
+      return "refusal";
+    default:
+      // Compatible servers send reasons of their own, or none.
+      return "other";
+  }
+}
+
+/** Unparseable arguments are handed on as the raw string: the schema check reports them and the repair round fixes them. */
+function parseArguments(raw: string): unknown {
+  // Some compatible servers send "" for a call without arguments.
+  if (raw.trim() === "") return {};
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return raw;
+  }
+}
+
+function toToolUse(call: OpenAI.Chat.ChatCompletionMessageToolCall): LlmToolUseBlock {
+  return call.type === "function"
+    ? { type: "tool_use", id: call.id, name: call.function.name, input: parseArguments(call.function.arguments) }
+    : { type: "tool_use", id: call.id, name: call.custom.name, input: call.custom.input };
+}
+
+function toResponse(completion: OpenAI.Chat.ChatCompletion, provider: string): LlmResponse {
+  const choice = completion.choices[0];
+  if (choice === undefined) {
+    throw new LlmError(`${provider} API returned a completion with no choices (id ${completion.id}); there is no reply to use`, provider, undefined, {
+      retryable: false,
+    });
+  }
+  const { message } = choice;
+  const refusal = typeof message.refusal === "string" && message.refusal !== "" ? message.refusal : undefined;
+  const texts = [message.content, refusal].filter((t): t is string => typeof t === "string" && t !== "");
+  // prompt_tokens includes the cached tokens; LlmResponse counts them apart.
+  const promptTokens = completion.usage?.prompt_tokens ?? 0;
+  const cacheReadTokens = completion.usage?.prompt_tokens_details?.cached_tokens ?? 0;
+  return {
+    id: completion.id,
+    model: completion.model,
+    stopReason: refusal === undefined ? toStopReason(choice.finish_reason) : "refusal",
+    content: [...texts.map((text) => ({ type: "text" as const, text })), ...(message.tool_calls ?? []).map(toToolUse)],
+    usage: {
+      inputTokens: promptTokens - cacheReadTokens,
+      outputTokens: completion.usage?.completion_tokens ?? 0,
+      cacheReadTokens,
+      cacheWriteTokens: 0,
+    },
+  };
+}
+
+export class OpenAiClient implements LlmClient {
+  readonly provider: string;
+  readonly #sdk: OpenAI;
+  readonly #maxTokensField: "max_completion_tokens" | "max_tokens";
+
+  constructor(options: OpenAiClientOptions) {
+    this.provider = options.provider ?? "openai";
+    this.#maxTokensField = options.maxTokensField ?? "max_completion_tokens";
+    // Our `provider` is a label and never goes to the SDK, whose own `provider` option means something else.
+    this.#sdk = new OpenAI({
+      apiKey: options.apiKey,
+      ...(options.baseURL ? { baseURL: options.baseURL } : {}),
+      timeout: options.timeoutMs ?? 10 * 60_000,
+      maxRetries: options.maxRetries ?? 2,
+    });
+  }
+
+  async complete(request: LlmRequest, options: { readonly signal?: AbortSignal } = {}): Promise<LlmResponse> {
+    const params: ChatParams = {
+      model: request.model,
+      messages: toMessages(request.system, request.messages),
+      // The option names the wire field; `max_tokens` is deprecated by OpenAI but still what older servers read.
+      [this.#maxTokensField]: request.maxTokens,
+      ...(request.tools.length > 0
+        ? {
+            tools: request.tools.map((t) => ({
+              type: "function" as const,
+              function: { name: t.name, description: t.description, parameters: { ...t.inputSchema, type: "object" } },
+            })),
+          }
+        : {}),
+      ...(request.toolChoice ? { tool_choice: toToolChoice(request.toolChoice) } : {}),
+      ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+    };
+    let completion: OpenAI.Chat.ChatCompletion;
+    try {
+      completion = await this.#sdk.chat.completions.create(params, options.signal ? { signal: options.signal } : {});
+    } catch (error) {
+      throw classifyOpenAiError(error, this.provider);
+    }
+    return toResponse(completion, this.provider);
+  }
+}
+
+function headerOf(error: { readonly headers?: unknown }, name: string): string | null {
+  return error.headers instanceof Headers ? error.headers.get(name) : null;
+}
+
+/** `retry-after-ms` (OpenAI's, sent with some 429s) wins over `retry-after`, as in the SDK's own retries. */
+function retryAfterOf(error: { readonly headers?: unknown }): number | undefined {
+  const msHeader = headerOf(error, "retry-after-ms");
+  const ms = msHeader === null ? Number.NaN : Number.parseFloat(msHeader);
+  if (Number.isFinite(ms)) return Math.max(0, ms);
+  return parseRetryAfter(headerOf(error, "retry-after"), Date.now());
+}
+
+/** `provider` names the endpoint in the message and in the error: "openai", or the compatible server's name. */
+export function classifyOpenAiError(error: unknown, provider = "openai"): LlmError {
+  if (error instanceof OpenAI.APIConnectionError) {
+    const what = error instanceof OpenAI.APIConnectionTimeoutError ? "timed out" : "could not connect";
+    return new LlmError(`${provider} API ${what}: ${error.message}`, provider, undefined, { retryable: true, cause: error });
+  }
+  if (error instanceof OpenAI.APIError && typeof error.status === "number") {
+    const retryAfterMs = retryAfterOf(error);
+    // Providers say outright when a retry cannot help; believe them over the status code.
+    const shouldRetry = headerOf(error, "x-should-retry");
+    return new LlmError(`${provider} API answered ${error.status}: ${error.message}`, provider, error.status, {
+      retryable: shouldRetry === "false" ? false : shouldRetry === "true" || isRetryableStatus(error.status),
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      cause: error,
+    });
+  }
+  return new LlmError(`${provider} call failed: ${error instanceof Error ? error.message : String(error)}`, provider, undefined, {
+    retryable: false,
+    cause: error,
+  });
+}
