@@ -30,7 +30,7 @@ if (kind === "bare") {
 } else {
   const settings = readSettings({ ...env, DATABASE_PATH: join(mkdtempSync(join(tmpdir(), "orchestrator-bench-")), "bench.db"), ORCHESTRATOR_WORKER: "off" });
   const db = openDatabase(settings.databasePath);
-  const orchestrator = createOrchestratorApp({ settings, db, llm: new AnthropicClient({ apiKey: "unused" }) });
+  const orchestrator = createOrchestratorApp({ settings, db, providers: [new AnthropicClient({ apiKey: "unused" })] });
   await server.load(orchestrator.appFn);
 }
 const http = await server.start();

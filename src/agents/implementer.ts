@@ -9,9 +9,31 @@ import type { IssueInput, RepoContext } from "./prompt-context.js";
 import { renderIssue } from "./prompt-context.js";
 import { PermanentError } from "../engine/errors.js";
 import { describeZodError } from "./tool-schema.js";
+import type { CodeReview } from "./code-reviewer.js";
+import { renderCodeReview } from "./code-reviewer.js";
 
 /** The model kept editing without finishing; the limit fails closed. */
 export class TurnLimitError extends PermanentError {}
+
+/** The code reviewer sent the change back: what is already applied, and what to change. */
+export interface ImplementationRevision {
+  readonly diff: string;
+  readonly review: CodeReview;
+}
+
+function renderRevision(revision: ImplementationRevision): string {
+  return [
+    "Your earlier implementation is already applied to the files; this is its diff:",
+    "",
+    "```diff",
+    revision.diff,
+    "```",
+    "",
+    renderCodeReview(revision.review),
+    "",
+    "Make the changes the reviewer asked for, with the tools, then call finish. Do not redo edits that are already applied.",
+  ].join("\n");
+}
 
 export interface Implementation {
   readonly finish: FinishInput;
@@ -29,19 +51,18 @@ const implementerInstructions = `You are the implementer of Orchestrator, a care
 export async function implementPlan(
   ask: AskModel,
   workspace: Workspace,
-  input: { model: string; context: RepoContext; issue: IssueInput; plan: Plan; maxTurns?: number; maxTokens?: number },
+  input: { context: RepoContext; issue: IssueInput; plan: Plan; revision?: ImplementationRevision; maxTurns?: number; maxTokens?: number },
 ): Promise<Implementation> {
   const maxTurns = input.maxTurns ?? 8;
   const messages: LlmMessage[] = [
     {
       role: "user",
-      content: [{ type: "text", text: `${renderIssue(input.issue)}\n\n## Plan\n\n${renderPlan(input.plan)}\n\nImplement the plan now.` }],
+      content: [{ type: "text", text: `${renderIssue(input.issue)}\n\n## Plan\n\n${renderPlan(input.plan)}\n\n${input.revision ? renderRevision(input.revision) : "Implement the plan now."}` }],
     },
   ];
   let failedEdits = 0;
   for (let turn = 1; turn <= maxTurns; turn += 1) {
     const response = await ask({
-      model: input.model,
       system: [{ type: "text", text: implementerInstructions }, input.context.block],
       messages,
       tools: implementerTools.map((t) => t.spec),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { LlmMessage } from "../llm/llm-client.js";
 import type { AskModel } from "./ask-model.js";
 import type { IssueInput, RepoContext } from "./prompt-context.js";
 import { renderIssue } from "./prompt-context.js";
@@ -22,17 +23,32 @@ export const planSchema = z.object({
 
 export type Plan = z.infer<typeof planSchema>;
 
+/** A plan the reviewer sent back, with its reasons: the planner sees every earlier round. */
+export interface PlanRevision {
+  readonly plan: Plan;
+  readonly reasons: readonly string[];
+}
+
 export const submitPlanTool = defineTool("submit_plan", "Submit the implementation plan for the issue.", planSchema);
 
 const plannerInstructions = `You are the planner of Orchestrator, a careful senior engineer. Read the issue and the repository, then write a plan another engineer can follow exactly: ordered steps, each naming the files it touches, the change, and the tests that prove it. Keep the plan as small as the issue allows; do not plan unrelated refactoring. Submit it with the submit_plan tool.`;
 
-export async function writePlan(ask: AskModel, input: { model: string; context: RepoContext; issue: IssueInput; maxTokens?: number }): Promise<Plan> {
+export async function writePlan(ask: AskModel, input: { context: RepoContext; issue: IssueInput; revisions?: readonly PlanRevision[]; maxTokens?: number }): Promise<Plan> {
   return requestStructured(
     ask,
     {
-      model: input.model,
       system: [{ type: "text", text: plannerInstructions }, input.context.block],
-      messages: [{ role: "user", content: [{ type: "text", text: `${renderIssue(input.issue)}\n\nWrite the plan for this issue.` }] }],
+      messages: [
+        { role: "user", content: [{ type: "text", text: `${renderIssue(input.issue)}\n\nWrite the plan for this issue.` }] },
+        // Earlier rounds stay in the conversation, so the prefix is the same and the cache serves it.
+        ...(input.revisions ?? []).flatMap((r, i): LlmMessage[] => [
+          { role: "assistant", content: [{ type: "tool_use", id: `plan_round_${i + 1}`, name: submitPlanTool.spec.name, input: r.plan }] },
+          {
+            role: "user",
+            content: [{ type: "tool_result", toolUseId: `plan_round_${i + 1}`, isError: true, content: `The plan reviewer asked for a revision:\n${r.reasons.map((reason) => `- ${reason}`).join("\n")}\n\nSubmit a revised plan with submit_plan.` }],
+          },
+        ]),
+      ],
       tools: [submitPlanTool.spec],
       maxTokens: input.maxTokens ?? 4096,
     },

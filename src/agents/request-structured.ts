@@ -1,4 +1,4 @@
-import type { LlmMessage, LlmRequest, LlmToolUseBlock } from "../llm/llm-client.js";
+import type { AgentRequest, LlmMessage, LlmToolUseBlock } from "../llm/llm-client.js";
 import type { AskModel } from "./ask-model.js";
 import type { AgentTool } from "./tool-schema.js";
 import { describeZodError, MalformedOutputError } from "./tool-schema.js";
@@ -8,7 +8,7 @@ import { describeZodError, MalformedOutputError } from "./tool-schema.js";
  * Malformed input gets `repairs` more chances, each told precisely what was wrong; then it is a
  * classified failure, never a guess.
  */
-export async function requestStructured<T>(ask: AskModel, request: LlmRequest, tool: AgentTool<T>, repairs = 1): Promise<T> {
+export async function requestStructured<T>(ask: AskModel, request: AgentRequest, tool: AgentTool<T>, repairs = 1): Promise<T> {
   let messages: readonly LlmMessage[] = request.messages;
   let lastProblem = "";
   for (let attempt = 0; attempt <= repairs; attempt += 1) {

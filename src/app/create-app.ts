@@ -2,9 +2,8 @@ import type { ApplicationFunction, Probot } from "probot";
 import type { Settings } from "../config/settings.js";
 import type { Clock } from "../engine/clock.js";
 import { systemClock } from "../engine/clock.js";
-import type { EngineDeps } from "../engine/engine-deps.js";
+import { createEngineDeps } from "../engine/engine-deps.js";
 import { createDeadJobHandler, createJobHandlers, recoverStalledTasks } from "../engine/job-handlers.js";
-import { SnapshotCache } from "../engine/snapshot-cache.js";
 import { Worker } from "../engine/worker.js";
 import type { WorkerLog } from "../engine/worker.js";
 import { OctokitGateway } from "../github/octokit-gateway.js";
@@ -19,7 +18,8 @@ import { createWebhookReceiver } from "./receive-webhook.js";
 export interface OrchestratorOptions {
   readonly settings: Settings;
   readonly db: Db;
-  readonly llm: LlmClient;
+  /** One client per model provider the app holds a key for. */
+  readonly providers: readonly LlmClient[];
   readonly clock?: Clock;
   readonly catalog?: ModelCatalog;
   /** Longest idle sleep of the worker; tests shorten it. */
@@ -56,16 +56,18 @@ export function createOrchestratorApp(options: OrchestratorOptions): Orchestrato
 
   const appFn: ApplicationFunction = (app, { addHandler }) => {
     const log = workerLog(app);
-    const deps: EngineDeps = {
+    const deps = createEngineDeps({
       db: options.db,
       clock,
       catalog,
-      llm: options.llm,
+      providers: options.providers,
       github: async (installationId) => new OctokitGateway(await app.auth(installationId)),
       settings: options.settings,
       log,
-      snapshots: new SnapshotCache(),
-    };
+      onCircuitChange: (change) => {
+        app.log[change.to === "open" ? "error" : "warn"]({ provider: change.provider, from: change.from, to: change.to, failures: change.failures }, `circuit of ${change.provider} is ${change.to.replace("_", " ")}`);
+      },
+    });
     const running = new Worker({
       db: options.db,
       clock,

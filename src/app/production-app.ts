@@ -1,8 +1,12 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type { ApplicationFunction } from "probot";
+import type { Settings } from "../config/settings.js";
 import { readSettings, SettingsError } from "../config/settings.js";
 import { AnthropicClient } from "../llm/anthropic-client.js";
+import type { LlmClient } from "../llm/llm-client.js";
+import { OpenAiClient } from "../llm/openai-client.js";
+import { Router, RoutingError } from "../llm/router.js";
 import { ModelCatalog } from "../llm/model-catalog.js";
 import { openDatabase } from "../store/open-database.js";
 import { createOrchestratorApp } from "./create-app.js";
@@ -11,22 +15,35 @@ import { createOrchestratorApp } from "./create-app.js";
  * The app as `npm start` runs it: settings from the environment (Probot has loaded `.env` by the
  * time this runs), the database on disk, the real Anthropic API.
  */
+/** A client for every provider with a key in the environment; at least one is needed. */
+export function providersFromSettings(settings: Settings, options: { readonly maxRetries?: number; readonly timeoutMs?: number } = {}): LlmClient[] {
+  // One retry inside the SDK: past that, the next provider of the chain is the better bet.
+  const shared = { maxRetries: options.maxRetries ?? 1, ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) };
+  const providers: LlmClient[] = [];
+  if (settings.anthropic.apiKey) providers.push(new AnthropicClient({ apiKey: settings.anthropic.apiKey, baseURL: settings.anthropic.baseUrl, ...shared }));
+  if (settings.openai.apiKey) providers.push(new OpenAiClient({ apiKey: settings.openai.apiKey, baseURL: settings.openai.baseUrl, ...shared }));
+  return providers;
+}
+
 export const productionApp: ApplicationFunction = async (app, options) => {
   const settings = readSettings(process.env);
-  if (!settings.anthropic.apiKey) {
-    throw new SettingsError("ANTHROPIC_API_KEY is not set. Orchestrator needs a model provider to plan and implement; add the key to .env or the environment.");
+  const providers = providersFromSettings(settings);
+  if (providers.length === 0) {
+    throw new SettingsError("Neither ANTHROPIC_API_KEY nor OPENAI_API_KEY is set. Orchestrator needs at least one model provider to plan and implement; add a key to .env or the environment.");
   }
   const catalog = ModelCatalog.builtIn();
-  if (!catalog.find("anthropic", settings.model)) {
-    const known = catalog.list().filter((m) => m.provider === "anthropic").map((m) => m.id);
-    throw new SettingsError(`ORCHESTRATOR_MODEL=${settings.model} is not in the model catalog, so its cost could not be counted. Use one of: ${known.join(", ")}.`);
+  try {
+    // Checks ORCHESTRATOR_MODEL against the catalog and the providers that have keys.
+    new Router({ catalog, providers: providers.map((p) => p.provider), defaultModel: settings.model });
+  } catch (error) {
+    if (error instanceof RoutingError) throw new SettingsError(`ORCHESTRATOR_MODEL=${settings.model}: ${error.message}`);
+    throw error;
   }
   if (settings.databasePath !== ":memory:") mkdirSync(dirname(settings.databasePath), { recursive: true });
   const db = openDatabase(settings.databasePath);
-  const llm = new AnthropicClient({ apiKey: settings.anthropic.apiKey, baseURL: settings.anthropic.baseUrl });
-  const orchestrator = createOrchestratorApp({ settings, db, llm, catalog });
+  const orchestrator = createOrchestratorApp({ settings, db, providers, catalog });
   await orchestrator.appFn(app, options);
-  app.log.info({ database: settings.databasePath, label: settings.label, model: settings.model }, "Orchestrator is ready");
+  app.log.info({ database: settings.databasePath, label: settings.label, model: settings.model, providers: providers.map((p) => p.provider) }, "Orchestrator is ready");
 
   const shutdown = (signal: string): void => {
     app.log.info(`${signal}: finishing running jobs, then exiting`);

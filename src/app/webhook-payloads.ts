@@ -12,7 +12,13 @@ const repository = z.object({ name: z.string(), owner: z.object({ login: z.strin
 export const issuesLabeledSchema = z.object({
   action: z.literal("labeled"),
   label: z.object({ name: z.string() }).optional(),
-  issue: z.object({ number: z.number().int(), title: z.string(), body: z.string().nullable().optional(), state: z.string() }),
+  issue: z.object({
+    number: z.number().int(),
+    title: z.string(),
+    body: z.string().nullable().optional(),
+    state: z.string(),
+    labels: z.array(z.object({ name: z.string() })).optional(),
+  }),
   repository,
   sender: actor,
   installation,

@@ -8,6 +8,7 @@ import { z } from "zod";
 const envSchema = z.object({
   DATABASE_PATH: z.string().min(1).default(".orchestrator/orchestrator.db"),
   ORCHESTRATOR_LABEL: z.string().trim().min(1).max(50).default("orchestrator"),
+  /** The default authoring model: provider/model or a catalog id. */
   ORCHESTRATOR_MODEL: z.string().min(1).default("claude-sonnet-5-5"),
   ORCHESTRATOR_CONTEXT_TOKENS: z.coerce.number().int().min(1000).max(1_000_000).default(60_000),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
@@ -15,6 +16,10 @@ const envSchema = z.object({
   ORCHESTRATOR_WORKER: z.enum(["on", "off"]).default("on"),
   ANTHROPIC_API_KEY: z.string().min(1).optional(),
   ANTHROPIC_BASE_URL: z.url().optional(),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_BASE_URL: z.url().optional(),
+  ORCHESTRATOR_CIRCUIT_FAILURES: z.coerce.number().int().min(1).max(100).default(3),
+  ORCHESTRATOR_CIRCUIT_COOLDOWN_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   APP_ID: z.coerce.number().int().positive().optional(),
 });
 
@@ -30,6 +35,10 @@ export interface Settings {
   /** Off: this process only receives webhooks; another process sharing the database runs the jobs. */
   readonly runWorker: boolean;
   readonly anthropic: { readonly apiKey: string | undefined; readonly baseUrl: string | undefined };
+  /** OpenAI, or any OpenAI-compatible endpoint (Ollama, vLLM, Gemini, OpenRouter) by its base URL. */
+  readonly openai: { readonly apiKey: string | undefined; readonly baseUrl: string | undefined };
+  /** A provider's circuit opens after this many consecutive failures and lets one probe through after the cool-down. */
+  readonly circuit: { readonly failureThreshold: number; readonly coolDownMs: number };
   /** Our own GitHub App id: check suites and runs from it are ours, not CI. */
   readonly appId: number | undefined;
 }
@@ -45,6 +54,9 @@ const hints: Partial<Record<keyof z.infer<typeof envSchema>, string>> = {
   WORKER_LEASE_SECONDS: "a whole number of seconds from 1 to 3600, e.g. WORKER_LEASE_SECONDS=300",
   ORCHESTRATOR_WORKER: "on (receive webhooks and run jobs) or off (receive webhooks only)",
   ANTHROPIC_BASE_URL: "a URL such as https://api.anthropic.com, or leave it unset",
+  OPENAI_BASE_URL: "a URL such as https://api.openai.com/v1 or http://localhost:11434/v1 (Ollama), or leave it unset",
+  ORCHESTRATOR_CIRCUIT_FAILURES: "a whole number from 1 to 100, e.g. 3",
+  ORCHESTRATOR_CIRCUIT_COOLDOWN_SECONDS: "a whole number of seconds from 1 to 3600, e.g. 60",
   APP_ID: "your GitHub App's numeric id, from its settings page",
 };
 
@@ -69,6 +81,8 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
     workerLeaseMs: e.WORKER_LEASE_SECONDS * 1000,
     runWorker: e.ORCHESTRATOR_WORKER === "on",
     anthropic: { apiKey: e.ANTHROPIC_API_KEY, baseUrl: e.ANTHROPIC_BASE_URL },
+    openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL },
+    circuit: { failureThreshold: e.ORCHESTRATOR_CIRCUIT_FAILURES, coolDownMs: e.ORCHESTRATOR_CIRCUIT_COOLDOWN_SECONDS * 1000 },
     appId: e.APP_ID,
   };
 }

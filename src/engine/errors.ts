@@ -20,6 +20,12 @@ export class PermanentError extends OrchestratorError {
   }
 }
 
+/**
+ * Work that must not go on without a person: a budget cap, an exhausted round limit. The task
+ * pauses in needs_human with this message, instead of failing.
+ */
+export class NeedsHumanError extends PermanentError {}
+
 /** SQLite's answer when another connection holds the write lock: it passes. */
 const transientSqliteCodes: ReadonlySet<string> = new Set(["SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_BUSY_SNAPSHOT"]);
 

@@ -5,7 +5,7 @@ import { markInterruptedCalls } from "../store/model-calls.js";
 import type { Db } from "../store/open-database.js";
 import { getTask } from "../store/tasks.js";
 import type { EngineDeps } from "./engine-deps.js";
-import { describeError } from "./errors.js";
+import { describeError, NeedsHumanError } from "./errors.js";
 import {
   advanceJob,
   advancePayloadSchema,
@@ -20,11 +20,13 @@ import { runCiCompleted } from "./phases/ci-result.js";
 import { runImplementing } from "./phases/implementing.js";
 import { runIntake } from "./phases/intake.js";
 import { runPlanning } from "./phases/planning.js";
+import { runPlanReview } from "./phases/plan-review.js";
+import { runCodeReview } from "./phases/code-review.js";
 import { runPushing } from "./phases/pushing.js";
 import { runIssueClosed, runPullRequestClosed, runReviewSubmitted } from "./phases/review-result.js";
 import { reportProgress } from "./report-progress.js";
 import { isTerminal, TaskState } from "./task-states.js";
-import { fail } from "./transitions.js";
+import { fail, handToHuman } from "./transitions.js";
 import type { JobHandler } from "./worker.js";
 import { statement } from "../store/statement-cache.js";
 
@@ -38,11 +40,13 @@ async function advance(deps: EngineDeps, taskId: number): Promise<void> {
       return runPlanning(deps, task);
     case TaskState.implementing:
       return runImplementing(deps, task);
+    case TaskState.planReview:
+      return runPlanReview(deps, task);
+    case TaskState.codeReview:
+      return runCodeReview(deps, task);
     case TaskState.pushing:
       return runPushing(deps, task);
-    case TaskState.planReview:
     case TaskState.awaitingPlanApproval:
-    case TaskState.codeReview:
     case TaskState.awaitingCi:
     case TaskState.fixing:
     case TaskState.awaitingReview:
@@ -89,6 +93,12 @@ export function createDeadJobHandler(deps: EngineDeps): (job: Job, error: unknow
     if (job.taskId === null) return;
     const task = getTask(deps.db, job.taskId);
     if (!task || isTerminal(task.state)) return;
+    if (error instanceof NeedsHumanError) {
+      if (task.state === TaskState.needsHuman) return;
+      // A budget or a limit stopped the work on purpose: the task pauses for a person, it has not failed.
+      handToHuman(deps.db, task.id, { at: deps.clock.now(), patch: { failure: error.message }, detail: { jobId: job.id, kind: job.kind, reason: error.name }, enqueue: advanceJob(task.id, deps.clock.now()) });
+      return;
+    }
     const reason = `${describeError(error)} (after ${job.attempts} attempt${job.attempts === 1 ? "" : "s"}). Remove and add the \`${deps.settings.label}\` label to start again.`;
     fail(deps.db, task.id, { at: deps.clock.now(), patch: { failure: reason }, detail: { jobId: job.id, kind: job.kind }, enqueue: advanceJob(task.id, deps.clock.now()) });
     await Promise.resolve();
@@ -118,7 +128,7 @@ async function reportFailedIntake(deps: EngineDeps, job: Job, error: unknown): P
 export function recoverStalledTasks(db: Db, now: number): number {
   const stalled = statement<[], { id: number }>(db, 
       `SELECT t.id FROM tasks t
-       WHERE t.state IN ('queued', 'planning', 'implementing', 'pushing')
+       WHERE t.state IN ('queued', 'planning', 'plan_review', 'implementing', 'code_review', 'pushing')
          AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.task_id = t.id AND j.state = 'pending')`,
     )
     .all();

@@ -24,6 +24,8 @@ export const intakePayloadSchema = z.object({
   issueNumber: z.number().int(),
   issueTitle: z.string(),
   issueBody: z.string(),
+  /** Jobs queued before labels were recorded carry none. */
+  issueLabels: z.array(z.string()).default([]),
   sender: actor,
   receivedAt: z.number(),
 });

@@ -1,17 +1,74 @@
 import type { AskModel } from "../agents/ask-model.js";
+import type { AgentRole, RepoConfig } from "../config/repo-config.js";
+import { parseRepoConfig, repoConfigPath, repoConfigSchema } from "../config/repo-config.js";
 import type { RepoSnapshot } from "../context/repo-snapshot.js";
 import type { GitHubGateway, RepoRef } from "../github/github-gateway.js";
+import type { ModelRef, RouteDecision } from "../llm/router.js";
+import { assessArea, assessRisk, refName } from "../llm/router.js";
+import { loadArtifact, saveArtifact } from "../store/task-artifacts.js";
+import { appendTaskEvent } from "../store/task-events.js";
 import type { Task } from "../store/tasks.js";
-import { callModel } from "./call-model.js";
+import { callRouted } from "./call-routed.js";
 import type { EngineDeps } from "./engine-deps.js";
 
 export function repoOf(task: Task): RepoRef {
   return { owner: task.owner, repo: task.repo };
 }
 
-/** The model, as a given role of a given task asks it: every call recorded, priced and replayable. */
-export function askAs(deps: EngineDeps, task: Task, role: string): AskModel {
-  return async (request) => (await callModel(deps, { taskId: task.id, role, client: deps.llm, request })).response;
+/**
+ * The task's repository configuration, read from `.github/orchestrator.yml` at its base commit the
+ * first time and frozen with the task: a later edit of the file does not change a running task.
+ */
+export function taskConfig(deps: EngineDeps, task: Task, snapshot: RepoSnapshot): RepoConfig {
+  const stored = repoConfigSchema.safeParse(loadArtifact(deps.db, task.id, "config"));
+  if (stored.success) return stored.data;
+  const config = parseRepoConfig(snapshot.files.get(repoConfigPath)?.content);
+  saveArtifact(deps.db, task.id, "config", config, deps.clock.now());
+  return config;
+}
+
+/** A role's model, bound to a task: routed, budgeted, redacted, recorded and replayable. */
+export interface RoleModel {
+  readonly ask: AskModel;
+  readonly route: RouteDecision;
+  /** The models that actually answered, in order (a fallback may have taken over). */
+  readonly answeredBy: readonly ModelRef[];
+}
+
+/**
+ * Routes a role of a task (risk and area from the issue's labels and the paths in play; reviewers
+ * kept off every model in `avoid`), logs the decision with its reason, and returns the bound model.
+ */
+export function askAs(
+  deps: EngineDeps,
+  task: Task,
+  role: AgentRole,
+  options: { readonly config: RepoConfig; readonly paths: readonly string[]; readonly avoid?: readonly ModelRef[] },
+): RoleModel {
+  const { config, paths } = options;
+  const route = deps.router.route({
+    role,
+    config,
+    risk: assessRisk(config, task.issueLabels, paths),
+    area: assessArea(config, task.issueLabels, paths),
+    ...(options.avoid ? { avoid: options.avoid } : {}),
+  });
+  appendTaskEvent(deps.db, { taskId: task.id, at: deps.clock.now(), kind: "route", detail: { role, chain: route.chain.map(refName), risk: route.risk, area: route.area, reason: route.reason } });
+  deps.log.info("routed", { taskId: task.id, role, model: refName(route.chain[0] ?? { provider: "?", model: "?" }), reason: route.reason });
+  const answeredBy: ModelRef[] = [];
+  const redactor = config.redaction.emails ? deps.redactors.secretsAndEmails : deps.redactors.secrets;
+  const budget = { taskId: task.id, owner: task.owner, repo: task.repo, budget: config.budget, label: deps.settings.label };
+  const ask: AskModel = async (request) => {
+    const result = await callRouted(deps, { taskId: task.id, role, chain: route.chain, request, budget, redactor });
+    if (!answeredBy.some((m) => m.provider === result.provider && m.model === result.model)) answeredBy.push({ provider: result.provider, model: result.model });
+    return result.response;
+  };
+  return { ask, route, answeredBy };
+}
+
+/** Paths a text names that exist in the snapshot: what an issue points at before there is a plan. */
+export function pathsNamedIn(snapshot: RepoSnapshot, text: string): string[] {
+  return [...snapshot.files.keys()].filter((path) => text.includes(path));
 }
 
 /** The repository at the task's base commit, read at most once per process while it is cached. */

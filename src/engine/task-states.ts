@@ -1,15 +1,16 @@
 /*
  * The life of a task (see docs/ARCHITECTURE.md for the full product flow):
  *
- *   issues.labeled ─► queued ─► planning ─► implementing ─► pushing ─► awaiting_ci ─┬─► awaiting_review ─► done
- *                                              │ (no change)                           └─► needs_human ─► done (approved)
- *                                              └─► failed
+ *   issues.labeled ─► queued ─► planning ─► plan_review ─► implementing ─► code_review ─► pushing ─► awaiting_ci ─┬─► awaiting_review ─► done
+ *                                  ▲  revise   │              ▲  changes       │                                   └─► needs_human ─► done (approved)
+ *                                  └───────────┘              └────────────────┘
  *
  *   any active state ─► failed (unrecoverable) · cancelled (PR or issue closed) · done (PR merged)
- *   needs_human (red CI, changes requested) ─► done when approved; cancelled, with a new task, when relabelled
+ *   any working state ─► needs_human (budget reached, review rounds used up, red CI, changes requested)
+ *   needs_human ─► done when approved; cancelled, with a new task, when relabelled
  *
- * States that later phases add (plan_review, awaiting_plan_approval, code_review, fixing, revising)
- * are declared now so stored rows and the transition table speak one vocabulary.
+ * States that later phases add (awaiting_plan_approval, fixing, revising) are declared now so
+ * stored rows and the transition table speak one vocabulary.
  */
 export const TaskState = {
   queued: "queued",

@@ -65,8 +65,15 @@ export function createTask(db: Db, task: NewTask, input: Omit<TransitionInput, "
 }
 
 export const startPlanning = defineTransition("start_planning", [TaskState.queued], TaskState.planning);
-export const startImplementing = defineTransition("start_implementing", [TaskState.planning], TaskState.implementing);
-export const startPushing = defineTransition("start_pushing", [TaskState.implementing], TaskState.pushing);
+/** The planner wrote a plan; the plan reviewer reads it next. */
+export const submitPlan = defineTransition("submit_plan", [TaskState.planning], TaskState.planReview);
+/** The plan reviewer sent the plan back with reasons; the planner writes the next round. */
+export const revisePlan = defineTransition("revise_plan", [TaskState.planReview], TaskState.planning);
+export const approvePlan = defineTransition("approve_plan", [TaskState.planReview], TaskState.implementing);
+/** The implementer finished a change; the code reviewer reads its diff next. */
+export const submitChange = defineTransition("submit_change", [TaskState.implementing], TaskState.codeReview);
+export const requestCodeChanges = defineTransition("request_code_changes", [TaskState.codeReview], TaskState.implementing);
+export const approveCode = defineTransition("approve_code", [TaskState.codeReview], TaskState.pushing);
 export const awaitCi = defineTransition("await_ci", [TaskState.pushing], TaskState.awaitingCi);
 export const ciPassed = defineTransition("ci_passed", [TaskState.awaitingCi], TaskState.awaitingReview);
 /**
@@ -83,4 +90,12 @@ export const handToHuman = defineTransition("hand_to_human", pausable, TaskState
 export const fail = defineTransition("fail", activeStates, TaskState.failed);
 export const cancel = defineTransition("cancel", activeStates, TaskState.cancelled);
 
-export const transitions: readonly Transition[] = [startPlanning, startImplementing, startPushing, awaitCi, ciPassed, approve, merged, handToHuman, fail, cancel];
+export const transitions: readonly Transition[] = [
+  startPlanning,
+  submitPlan,
+  revisePlan,
+  approvePlan,
+  submitChange,
+  requestCodeChanges,
+  approveCode,
+  awaitCi, ciPassed, approve, merged, handToHuman, fail, cancel];

@@ -49,6 +49,9 @@ export interface LlmRequest {
   readonly temperature?: number;
 }
 
+/** A request as an agent makes it: the engine's router picks the model. */
+export type AgentRequest = Omit<LlmRequest, "model">;
+
 export type LlmStopReason = "end_turn" | "tool_use" | "max_tokens" | "refusal" | "other";
 
 export interface LlmResponse {

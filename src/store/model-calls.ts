@@ -122,3 +122,25 @@ export function listModelCalls(db: Db, taskId?: number): ModelCall[] {
       : statement<[number], ModelCallRow>(db, "SELECT * FROM model_calls WHERE task_id = ? ORDER BY id").all(taskId);
   return rows.map(toModelCall);
 }
+
+export interface Spend {
+  readonly usd: number;
+  readonly tokens: number;
+}
+
+const spendColumns = "COALESCE(SUM(cost_usd), 0) AS usd, COALESCE(SUM(input_tokens + output_tokens + cache_read_tokens + cache_write_tokens), 0) AS tokens";
+
+/** What a task has spent on model calls so far. */
+export function taskSpend(db: Db, taskId: number): Spend {
+  return statement<[number], Spend>(db, `SELECT ${spendColumns} FROM model_calls WHERE task_id = ?`).get(taskId) ?? { usd: 0, tokens: 0 };
+}
+
+/** What all tasks of one repository have spent on model calls since a moment (the start of the UTC day). */
+export function repoSpendSince(db: Db, owner: string, repo: string, since: number): Spend {
+  return (
+    statement<[number, string, string], Spend>(
+      db,
+      `SELECT ${spendColumns} FROM model_calls WHERE started_at >= ? AND task_id IN (SELECT id FROM tasks WHERE owner = ? AND repo = ?)`,
+    ).get(since, owner, repo) ?? { usd: 0, tokens: 0 }
+  );
+}

@@ -12,6 +12,8 @@ export interface Task {
   readonly state: TaskState;
   readonly issueTitle: string;
   readonly issueBody: string;
+  /** The issue's labels when the task was asked for. */
+  readonly issueLabels: readonly string[];
   readonly requestedBy: string;
   readonly defaultBranch: string;
   readonly baseSha: string | null;
@@ -34,7 +36,7 @@ export type TaskPatch = Partial<
 export type NewTask = Pick<
   Task,
   "installationId" | "owner" | "repo" | "issueNumber" | "issueTitle" | "issueBody" | "requestedBy" | "defaultBranch"
->;
+> & { readonly issueLabels?: readonly string[] };
 
 interface TaskRow {
   id: number;
@@ -45,6 +47,7 @@ interface TaskRow {
   state: string;
   issue_title: string;
   issue_body: string;
+  issue_labels: string;
   requested_by: string;
   default_branch: string;
   base_sha: string | null;
@@ -70,6 +73,11 @@ const patchColumns: Record<keyof TaskPatch, keyof TaskRow> = {
   failure: "failure",
 };
 
+function parseLabels(json: string): string[] {
+  const value: unknown = JSON.parse(json);
+  return Array.isArray(value) ? value.filter((l): l is string => typeof l === "string") : [];
+}
+
 function toTask(row: TaskRow): Task {
   if (!isTaskState(row.state)) throw new Error(`Task ${row.id} has an unknown state '${row.state}' in the database.`);
   return {
@@ -81,6 +89,7 @@ function toTask(row: TaskRow): Task {
     state: row.state,
     issueTitle: row.issue_title,
     issueBody: row.issue_body,
+    issueLabels: parseLabels(row.issue_labels),
     requestedBy: row.requested_by,
     defaultBranch: row.default_branch,
     baseSha: row.base_sha,
@@ -150,10 +159,10 @@ export function listTasks(db: Db): Task[] {
 /** Inserts a task in `state`. Callers run it inside the transaction that also logs the event. */
 export function insertTask(db: Db, task: NewTask, state: TaskState, at: number): Task {
   const row = statement<unknown[], TaskRow>(db, 
-      `INSERT INTO tasks (installation_id, owner, repo, issue_number, state, issue_title, issue_body, requested_by, default_branch, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+      `INSERT INTO tasks (installation_id, owner, repo, issue_number, state, issue_title, issue_body, issue_labels, requested_by, default_branch, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
     )
-    .get(task.installationId, task.owner, task.repo, task.issueNumber, state, task.issueTitle, task.issueBody, task.requestedBy, task.defaultBranch, at, at);
+    .get(task.installationId, task.owner, task.repo, task.issueNumber, state, task.issueTitle, task.issueBody, JSON.stringify(task.issueLabels ?? []), task.requestedBy, task.defaultBranch, at, at);
   if (!row) throw new Error("Inserting a task returned no row.");
   return toTask(row);
 }

@@ -24,7 +24,7 @@ const finish: LlmToolCall = { name: "finish", input: { summary: "Added sub with 
 function setUp(): { workspace: Workspace; input: Parameters<typeof implementPlan>[2] } {
   return {
     workspace: new Workspace(snapshot, new PathPolicy()),
-    input: { model: "claude-sonnet-5-5", context: buildRepoContext(snapshot, issue, 10_000), issue, plan },
+    input: { context: buildRepoContext(snapshot, issue, 10_000), issue, plan },
   };
 }
 

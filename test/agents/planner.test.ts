@@ -37,7 +37,7 @@ describe("writePlan", () => {
     const { ask, sent } = recordingAsk(sim);
     const context = buildRepoContext(snapshot, issue, 10_000);
 
-    const written = await writePlan(ask, { model: "claude-sonnet-5-5", context, issue });
+    const written = await writePlan(ask, { context, issue });
 
     expect(written).toEqual(plan);
     expect(sent).toHaveLength(1);
@@ -56,7 +56,7 @@ describe("writePlan", () => {
     });
     const { ask } = recordingAsk(sim);
 
-    const written = await writePlan(ask, { model: "claude-sonnet-5-5", context: buildRepoContext(snapshot, issue, 10_000), issue });
+    const written = await writePlan(ask, { context: buildRepoContext(snapshot, issue, 10_000), issue });
 
     expect(written).toEqual(plan);
     expect(sim.stats().requests).toBe(2);

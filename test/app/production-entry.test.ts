@@ -90,6 +90,6 @@ describe("npm start (src/app/main.ts through Probot's run)", () => {
       LOG_LEVEL: "warn",
     });
     expect(await entry.exited).not.toBe(0);
-    expect(entry.output()).toContain("ANTHROPIC_API_KEY is not set");
+    expect(entry.output()).toContain("Neither ANTHROPIC_API_KEY nor OPENAI_API_KEY is set");
   }, 30_000);
 });

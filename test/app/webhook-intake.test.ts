@@ -56,7 +56,7 @@ async function startHarness(): Promise<Harness> {
     ANTHROPIC_BASE_URL: llm.anthropicBaseUrl,
   });
   const client = new AnthropicClient({ apiKey: "sk-ant-simulated", baseURL: llm.anthropicBaseUrl, maxRetries: 0, timeoutMs: 5_000 });
-  const app = await startApp({ credentials, githubBaseUrl: github.urls.api, settings, db, llm: client });
+  const app = await startApp({ credentials, githubBaseUrl: github.urls.api, settings, db, providers: [client] });
   // Intake is what is under test: with the worker stopped, jobs stay as intake left them.
   await app.orchestrator.stop();
   return {

@@ -2,10 +2,10 @@ import { Octokit } from "@octokit/rest";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { systemClock } from "../../src/engine/clock.js";
 import type { EngineDeps } from "../../src/engine/engine-deps.js";
+import { createEngineDeps } from "../../src/engine/engine-deps.js";
 import { createDeadJobHandler } from "../../src/engine/job-handlers.js";
 import { JobKind } from "../../src/engine/job-kinds.js";
 import type { IntakePayload } from "../../src/engine/job-kinds.js";
-import { SnapshotCache } from "../../src/engine/snapshot-cache.js";
 import { OctokitGateway } from "../../src/github/octokit-gateway.js";
 import { AnthropicClient } from "../../src/llm/anthropic-client.js";
 import { ModelCatalog } from "../../src/llm/model-catalog.js";
@@ -42,16 +42,15 @@ function deps(db: Db): { deps: EngineDeps; repo: SimRepo; issueNumber: number; i
   const { token } = world.issueToken(installation.id);
   const gateway = new OctokitGateway(new Octokit({ baseUrl: sim.urls.api, auth: token, log: silent }));
   return {
-    deps: {
+    deps: createEngineDeps({
       db,
       clock: systemClock,
       catalog: ModelCatalog.builtIn(),
-      llm: new AnthropicClient({ apiKey: "unused" }),
+      providers: [new AnthropicClient({ apiKey: "unused" })],
       github: () => Promise.resolve(gateway),
       settings: { label: "orchestrator", model: "claude-sonnet-5-5", contextTokens: 10_000, appId: app.id },
       log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-      snapshots: new SnapshotCache(),
-    },
+    }),
     repo,
     issueNumber: issue.number,
     installationId: installation.id,
@@ -72,6 +71,7 @@ describe("a job that will not run again", () => {
       issueTitle: "Add subtract",
       issueBody: "Please.",
       sender: { login: "mona", type: "User" },
+      issueLabels: [],
       receivedAt: Date.now() - 1000,
     };
     recordDelivery(db, { deliveryId: "delivery-1", event: "issues", action: "labeled", installationId, receivedAt: payload.receivedAt }, "enqueued:intake");

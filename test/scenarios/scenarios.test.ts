@@ -18,7 +18,7 @@ describe("scenario files", () => {
 });
 
 describe("happy: label to approved pull request", () => {
-  it("opens a PR that closes the issue, with two priced model calls, and finishes on approval", async () => {
+  it("plans, reviews the plan, implements, reviews the code, opens a PR that closes the issue, and finishes on approval", async () => {
     const result = await runScenario(loadScenario("happy"));
     expect(result.expectations.failures).toEqual([]);
     expect(result.task?.state).toBe("done");
@@ -28,7 +28,14 @@ describe("happy: label to approved pull request", () => {
     expect(result.github.invalidResponses).toBe(0);
     expect(result.github.prCreationCalls).toBeLessThanOrEqual(5);
     expect(result.llm.calls).toBeGreaterThanOrEqual(2);
-    expect(Object.keys(result.llm.byRole).sort()).toEqual(["implementer", "planner"]);
+    expect(Object.keys(result.llm.byRole).sort()).toEqual(["code_reviewer", "implementer", "plan_reviewer", "planner"]);
+    // Authors on the default provider, reviewers on the other one: nobody reviews their own work.
+    expect(result.llm.byProvider.anthropic?.calls).toBe(2);
+    expect(result.llm.byProvider.openai?.calls).toBe(2);
+    expect(result.llm.crossReviewViolations).toBe(0);
+    expect(result.task?.rounds).toEqual({ plan: 1, codeReview: 1 });
+    expect(result.budget.capUsd).toBe(5);
+    expect(result.budget.spentUsd).toBeCloseTo(result.llm.costUsd, 6);
     expect(result.llm.costUsd).toBeGreaterThan(0);
     expect(result.llm.leaks).toBe(0);
     expect(result.webhooks.failed).toBe(0);
@@ -36,7 +43,9 @@ describe("happy: label to approved pull request", () => {
     expect(result.events.map((e) => e.to).filter((s) => s !== null)).toEqual([
       "queued",
       "planning",
+      "plan_review",
       "implementing",
+      "code_review",
       "pushing",
       "awaiting_ci",
       "awaiting_review",

@@ -23,6 +23,7 @@ describe("tasks", () => {
     expect(task).toEqual({
       id: task.id,
       ...sampleTask(),
+      issueLabels: [],
       state: "queued",
       baseSha: null,
       branch: null,

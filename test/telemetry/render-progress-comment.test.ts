@@ -10,6 +10,7 @@ function reportOf(state: TaskState, patch: Partial<Task> = {}): TaskReport {
   const task: Task = {
     id: 7,
     ...sampleTask(),
+    issueLabels: [],
     state,
     baseSha: null,
     branch: null,

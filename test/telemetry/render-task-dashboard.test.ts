@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { advanceJob } from "../../src/engine/job-kinds.js";
-import { createTask, fail, startImplementing, startPlanning } from "../../src/engine/transitions.js";
+import { approvePlan, createTask, fail, startPlanning, submitPlan } from "../../src/engine/transitions.js";
 import type { TokenUsage } from "../../src/store/model-calls.js";
 import { finishModelCall, startModelCall } from "../../src/store/model-calls.js";
 import type { Db } from "../../src/store/open-database.js";
@@ -28,7 +28,8 @@ describe("renderTaskDashboard", () => {
     const task = createTask(db, sampleTask(), { at: 1_000, enqueue: (id) => advanceJob(id, 1_000) });
     startPlanning(db, task.id, { at: 2_000 });
     recordCall(db, task.id, "planner", { inputTokens: 1_200, outputTokens: 300, cacheReadTokens: 0, cacheWriteTokens: 4_000 }, 0.25, 1_500);
-    startImplementing(db, task.id, { at: 5_000 });
+    submitPlan(db, task.id, { at: 4_000 });
+    approvePlan(db, task.id, { at: 5_000 });
     recordCall(db, task.id, "implementer", { inputTokens: 800, outputTokens: 2_000, cacheReadTokens: 4_000, cacheWriteTokens: 0 }, 0.5, 2_500);
     const failed = startModelCall(db, { taskId: task.id, role: "implementer", provider: "anthropic", model: "claude-sonnet-5-5", requestHash: "x", startedAt: 6_000 });
     db.prepare("UPDATE model_calls SET status = 'failed' WHERE id = ?").run(failed);
@@ -43,7 +44,7 @@ describe("renderTaskDashboard", () => {
     expect(markdown).toContain("| | **Total** | | **2,000** | **2,300** | **4,000** | **4,000** | **40%** | **$0.7500** | **4.0 s** |");
     expect(markdown).toContain("**Spend:** $0.7500 over 2 model calls");
     expect(markdown).toContain("| implementing | 1970-01-01T00:00:05.000Z | 5.0 s so far |");
-    expect(markdown).toContain("| planning | 1970-01-01T00:00:02.000Z | 3.0 s |");
+    expect(markdown).toContain("| planning | 1970-01-01T00:00:02.000Z | 2.0 s |");
   });
 
   it("says why a task stopped, below the totals", () => {

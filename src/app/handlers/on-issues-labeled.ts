@@ -30,6 +30,7 @@ export const onIssuesLabeled: WebhookHandler = (raw, { db, now, deliveryId, sett
     // Frozen here: what the labeller saw is what gets built; later edits do not steer the task.
     issueTitle: payload.issue.title,
     issueBody: payload.issue.body ?? "",
+    issueLabels: (payload.issue.labels ?? []).map((l) => l.name),
     sender: payload.sender,
     receivedAt: now,
   };

@@ -73,6 +73,7 @@ export async function runIntake(deps: EngineDeps, payload: IntakePayload): Promi
     issueNumber: payload.issueNumber,
     issueTitle: payload.issueTitle,
     issueBody: payload.issueBody,
+    issueLabels: payload.issueLabels,
     requestedBy: payload.sender.login,
     defaultBranch: payload.defaultBranch,
   };

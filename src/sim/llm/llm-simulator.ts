@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { AnthropicAdapter } from "./anthropic-adapter.js";
@@ -134,7 +135,13 @@ export class LlmSimulator {
     const json = parseJson(raw);
     const value = json.ok ? json.value : undefined;
     this.#seq += 1;
-    const facts: RequestFacts = { seq: this.#seq, provider: route.provider, model: modelOf(value), leaked: findLeaks(this.#forbidden, raw, value) };
+    const facts: RequestFacts = {
+      seq: this.#seq,
+      provider: route.provider,
+      model: modelOf(value),
+      leaked: findLeaks(this.#forbidden, raw, value),
+      digest: createHash("sha256").update(raw).digest("hex"),
+    };
     this.#ledger.received(facts);
 
     const admitted = this.#admit(req, path, route, body.ok, json.ok ? { value } : undefined);

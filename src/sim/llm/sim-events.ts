@@ -42,6 +42,8 @@ interface RecordBase {
   readonly model: string | undefined;
   /** Forbidden strings found in the body; empty when none. */
   readonly leaked: readonly string[];
+  /** SHA-256 of the request body: the same question asked twice has the same digest. */
+  readonly digest: string;
 }
 
 /** One per request. `status` is undefined for a hung request, which never gets one. */

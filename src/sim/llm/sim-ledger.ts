@@ -7,6 +7,7 @@ export interface RequestFacts {
   readonly provider: LlmProvider;
   readonly model: string | undefined;
   readonly leaked: readonly string[];
+  readonly digest: string;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };

@@ -1,10 +1,11 @@
-// A child process running Orchestrator against simulators named in the environment, so a test can
-// kill it with SIGKILL mid-task and start another on the same database.
+// The app in a process of its own, against simulators named in the environment, so a scenario or a
+// test can kill it with SIGKILL mid-task and start another on the same database. Built exactly as
+// `npm start` builds it (settings and providers from the environment), on Probot's server.
 import { createPublicKey } from "node:crypto";
-import { readSettings } from "../../src/config/settings.js";
-import { AnthropicClient } from "../../src/llm/anthropic-client.js";
-import { startApp } from "../../src/sim/scenario/start-app.js";
-import { openDatabase } from "../../src/store/open-database.js";
+import { providersFromSettings } from "../../app/production-app.js";
+import { readSettings } from "../../config/settings.js";
+import { openDatabase } from "../../store/open-database.js";
+import { quietLogger, startApp } from "./start-app.js";
 
 const env = process.env;
 const settings = readSettings(env);
@@ -15,7 +16,8 @@ const app = await startApp({
   githubBaseUrl: env.GITHUB_API_URL ?? "",
   settings,
   db,
-  llm: new AnthropicClient({ apiKey: settings.anthropic.apiKey ?? "", baseURL: settings.anthropic.baseUrl, maxRetries: 0, timeoutMs: 60_000 }),
+  providers: providersFromSettings(settings, { maxRetries: Number(env.SIM_MAX_RETRIES ?? "1"), timeoutMs: 60_000 }),
+  log: quietLogger(env.LOG_LEVEL ?? "silent"),
   workerIdleMs: 100,
 });
 process.stdout.write(`READY ${app.webhookUrl}\n`);

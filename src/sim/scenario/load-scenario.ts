@@ -38,8 +38,37 @@ function readScenarioData(path: string, seen: readonly string[]): Record<string,
   const { extends: base, ...own } = data as Record<string, unknown>;
   if (base === undefined) return own;
   if (typeof base !== "string") throw new ScenarioError(`${path}: 'extends' names another scenario, e.g. extends: happy.`);
-  // A scenario that extends another takes its top-level keys and replaces those it sets itself.
-  return { ...readScenarioData(resolveScenarioPath(base), [...seen, path]), ...own };
+  return mergeScenarios(readScenarioData(resolveScenarioPath(base), [...seen, path]), own);
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * A scenario that extends another takes its keys and replaces those it sets itself, one level
+ * deep (`repo: { files }` keeps the base's repository). Steps and expectations are replaced whole.
+ * Model replies and faults are added in front of the base's, so the extension's entries are tried first.
+ */
+function mergeScenarios(base: Record<string, unknown>, own: Record<string, unknown>): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(own)) {
+    const under = base[key];
+    if (key === "steps" || key === "expect" || !isMapping(value) || !isMapping(under)) {
+      merged[key] = value;
+      continue;
+    }
+    const inner: Record<string, unknown> = { ...under, ...value };
+    if (key === "llm") {
+      for (const list of ["replies", "faults", "forbidden"]) {
+        const mine = value[list];
+        const theirs = under[list];
+        if (Array.isArray(mine) && Array.isArray(theirs)) inner[list] = [...(mine as unknown[]), ...(theirs as unknown[])];
+      }
+    }
+    merged[key] = inner;
+  }
+  return merged;
 }
 
 export function loadScenario(nameOrPath: string): Scenario {

@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { providersFromSettings } from "../../app/production-app.js";
 import type { Settings } from "../../config/settings.js";
+import { readSettings } from "../../config/settings.js";
 import { isTaskState } from "../../engine/task-states.js";
-import { AnthropicClient } from "../../llm/anthropic-client.js";
 import { countJobs } from "../../store/jobs.js";
 import type { Db } from "../../store/open-database.js";
 import { openDatabase } from "../../store/open-database.js";
@@ -21,8 +22,10 @@ import { collectResult } from "./scenario-result.js";
 import type { Scenario, ScenarioStep } from "./scenario-schema.js";
 import type { ScenarioWorld } from "./scenario-world.js";
 import { buildScenarioWorld } from "./scenario-world.js";
-import type { RunningApp } from "./start-app.js";
+import type { AppCredentials } from "./start-app.js";
 import { createAppCredentials, quietLogger, startApp } from "./start-app.js";
+import type { AppHost } from "./scenario-hosts.js";
+import { defaultModelFor, startChildHost, startInProcessHost } from "./scenario-hosts.js";
 
 export interface ScenarioRunOptions {
   readonly narrate?: Narrate;
@@ -40,16 +43,19 @@ export class ScenarioFailure extends Error {
 
 const appId = 4242;
 
-interface Running {
+export interface Running {
   readonly scenario: Scenario;
   readonly github: GitHubSimulator;
   readonly llm: LlmSimulator | undefined;
   readonly webhooks: WebhookDispatcher;
   readonly ci: CiSimulator;
   readonly world: ScenarioWorld;
-  readonly app: RunningApp;
+  host: AppHost;
   readonly db: Db;
   readonly settings: Settings;
+  readonly childEnv: Record<string, string>;
+  readonly credentials: AppCredentials;
+  readonly narrate: Narrate;
 }
 
 /**
@@ -69,28 +75,44 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
   const llm = options.realAnthropicKey ? undefined : new LlmSimulator({ script: scenario.llm, onEvent: narrateLlm(narrate) });
   await llm?.start();
   const db = openDatabase(databasePath);
-  const settings: Settings = {
-    databasePath,
-    label: "orchestrator",
-    model: options.model ?? "claude-sonnet-5-5",
-    contextTokens: 60_000,
-    workerConcurrency: 4,
-    workerLeaseMs: 300_000,
-    runWorker: true,
-    anthropic: { apiKey: options.realAnthropicKey ?? "sk-ant-simulated", baseUrl: llm?.anthropicBaseUrl },
-    appId,
+  const uses = (provider: string): boolean => scenario.providers.includes(provider as (typeof scenario.providers)[number]);
+  const env: Record<string, string> = {
+    DATABASE_PATH: databasePath,
+    ORCHESTRATOR_MODEL: options.model ?? defaultModelFor(scenario),
+    ORCHESTRATOR_CONTEXT_TOKENS: "60000",
+    WORKER_CONCURRENCY: "4",
+    // Short leases: after a crash, the killed process's job is taken up again within seconds.
+    WORKER_LEASE_SECONDS: "2",
+    APP_ID: String(appId),
+    ...(uses("anthropic") || options.realAnthropicKey ? { ANTHROPIC_API_KEY: options.realAnthropicKey ?? "sk-ant-simulated" } : {}),
+    ...(llm && uses("anthropic") ? { ANTHROPIC_BASE_URL: llm.anthropicBaseUrl } : {}),
+    ...(llm && uses("openai") ? { OPENAI_API_KEY: "sk-simulated", OPENAI_BASE_URL: llm.openaiBaseUrl } : {}),
   };
-  const client = new AnthropicClient({ apiKey: settings.anthropic.apiKey ?? "", baseURL: settings.anthropic.baseUrl, timeoutMs: llm ? 15_000 : 300_000, maxRetries: 2 });
-  const app = await startApp({ credentials, githubBaseUrl: github.urls.api, settings, db, llm: client, log: quietLogger(options.logLevel), workerIdleMs: 250 });
+  const settings = readSettings(env);
   const webhooks = new WebhookDispatcher(github, { onDelivery: narrateDelivery(narrate) });
-  webhooks.connect(appId, { url: app.webhookUrl, secret: credentials.webhookSecret });
+  const crashes = scenario.steps.some((s) => "crash" in s);
+  const childEnv = { ...env, PRIVATE_KEY: credentials.privateKey, WEBHOOK_SECRET: credentials.webhookSecret, GITHUB_API_URL: github.urls.api, LOG_LEVEL: options.logLevel ?? "silent" };
+  const host = crashes
+    ? await startChildHost(childEnv)
+    : await startInProcessHost(
+        await startApp({
+          credentials,
+          githubBaseUrl: github.urls.api,
+          settings,
+          db,
+          providers: providersFromSettings(settings, { timeoutMs: llm ? 15_000 : 300_000 }),
+          log: quietLogger(options.logLevel),
+          workerIdleMs: 250,
+        }),
+      );
+  webhooks.connect(appId, { url: host.webhookUrl, secret: credentials.webhookSecret });
   github.onChange(narrateSimChange(narrate, world.app.bot.login));
   const ci = new CiSimulator(github, { checks: scenario.ci.checks, onEvent: narrateCi(narrate) });
   const follower = new TaskEventFollower(db, narrate);
-  narrate("demo", `GitHub simulator at ${github.urls.api} · ${llm ? `model simulator at ${llm.anthropicBaseUrl} (scripted replies)` : "real Anthropic API"} · app at ${app.baseUrl}`);
+  narrate("demo", `GitHub simulator at ${github.urls.api} · ${llm ? `model simulator at ${llm.anthropicBaseUrl} (scripted replies; providers ${scenario.providers.join(", ")})` : "real Anthropic API"} · app at ${host.webhookUrl}${crashes ? " in a child process" : ""}`);
   narrate("demo", `repository ${world.repo.owner.login}/${world.repo.name} · issue #${world.issue.number} "${world.issue.title}" ${github.urls.web}/${world.repo.owner.login}/${world.repo.name}/issues/${world.issue.number}`);
 
-  const running: Running = { scenario, github, llm, webhooks, ci, world, app, db, settings };
+  const running: Running = { scenario, github, llm, webhooks, ci, world, host, db, settings, childEnv, credentials, narrate };
   try {
     for (const step of scenario.steps) await runStep(running, step, follower);
     await waitForQuiet(running, follower, 30_000);
@@ -98,7 +120,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
     return collectResult({ scenario, db, github, repo: world.repo, issueNumber: world.issue.number, webhooks, llm, durationMs: performance.now() - started });
   } finally {
     follower.stop();
-    await app.stop();
+    await running.host.stop();
     await ci.idle();
     await webhooks.idle();
     await llm?.stop();
@@ -126,11 +148,29 @@ async function runStep(run: Running, step: ScenarioStep, follower: TaskEventFoll
     world.people.review(world.repo, requirePull(run), step.review.by, step.review.event, step.review.body);
   } else if ("unlabel" in step) {
     world.people.unlabel(world.repo, world.issue.number, step.unlabel.by, step.unlabel.name ?? run.settings.label);
+  } else if ("crash" in step) {
+    await crash(run, follower, step.crash);
   } else if ("closeIssue" in step) {
     world.people.closeIssue(world.repo, world.issue.number, step.closeIssue.by);
   } else {
     world.people.close(world.repo, requirePull(run), step.close.by, step.close.merge);
   }
+}
+
+/** Waits for the moment the step names, kills the app's process with SIGKILL, and starts a new one on the same database. */
+async function crash(run: Running, follower: TaskEventFollower, when: { whenHanging?: boolean | undefined; whenState?: string | undefined }): Promise<void> {
+  if (when.whenState !== undefined) await waitForState(run, follower, when.whenState, 30_000);
+  if (when.whenHanging) {
+    const deadline = performance.now() + 30_000;
+    while (!run.llm?.records().some((r) => r.outcome === "fault" && r.fault === "hang")) {
+      if (performance.now() > deadline) throw new ScenarioFailure(`Waited for a model call to hang before the crash. ${diagnose(run)}`);
+      await sleep(20);
+    }
+  }
+  await run.host.kill();
+  run.narrate("demo", "the app's process is killed with SIGKILL; a new one starts on the same database");
+  run.host = await startChildHost(run.childEnv);
+  run.webhooks.connect(run.credentials.appId, { url: run.host.webhookUrl, secret: run.credentials.webhookSecret });
 }
 
 /** The task the scenario is about: the latest one (a restarted task replaces the one before). */
@@ -164,9 +204,11 @@ async function waitForQuiet(run: Running, follower: TaskEventFollower, timeoutMs
     follower.poll();
     await run.webhooks.idle();
     await run.ci.idle();
-    const worker = run.app.orchestrator.worker();
-    const due = run.db.prepare<[number], { n: number }>("SELECT count(*) AS n FROM jobs WHERE state = 'pending' AND run_at <= ?").get(Date.now() + 50)?.n ?? 0;
-    calm = due === 0 && (worker?.busy ?? 0) === 0 ? calm + 1 : 0;
+    // Due or running (a claimed job holds a lease): either way, work is not over.
+    const now = Date.now();
+    const busy =
+      run.db.prepare<[number, number], { n: number }>("SELECT count(*) AS n FROM jobs WHERE state = 'pending' AND (run_at <= ? OR locked_until > ?)").get(now + 50, now)?.n ?? 0;
+    calm = busy === 0 ? calm + 1 : 0;
     if (calm >= 3) return;
     await sleep(25);
   }

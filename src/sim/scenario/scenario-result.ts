@@ -1,4 +1,8 @@
+import { repoConfigSchema } from "../../config/repo-config.js";
+import { changeSetSchema } from "../../engine/change-set.js";
+import type { ModelCall } from "../../store/model-calls.js";
 import { listModelCalls } from "../../store/model-calls.js";
+import { loadArtifact } from "../../store/task-artifacts.js";
 import type { Db } from "../../store/open-database.js";
 import { listTaskEvents } from "../../store/task-events.js";
 import { listTasks } from "../../store/tasks.js";
@@ -14,7 +18,19 @@ const prCreationOperations = new Set(["git/create-blob", "git/create-tree", "git
 export interface ScenarioResult {
   readonly scenario: string;
   readonly tasksCreated: number;
-  readonly task: { id: number; state: string; issue: number; pr: number | null; prUrl: string | null; prFiles: string[]; failure: string | null } | null;
+  readonly task: {
+    id: number;
+    state: string;
+    issue: number;
+    pr: number | null;
+    prUrl: string | null;
+    prFiles: string[];
+    failure: string | null;
+    /** Review rounds: plans reviewed, and changes reviewed. */
+    rounds: { plan: number; codeReview: number };
+    /** Edits refused by the path policy or the workspace's guards, as told to the model. */
+    refusals: string[];
+  } | null;
   readonly github: {
     requests: number;
     downloads: number;
@@ -23,6 +39,8 @@ export interface ScenarioResult {
     invalidResponses: number;
     prCreationCalls: number;
     issueComments: number;
+    /** Objects made twice that should exist once: progress comments per task, pull requests per branch, dashboards per task. */
+    duplicateSideEffects: number;
   };
   readonly llm: {
     calls: number;
@@ -32,11 +50,17 @@ export interface ScenarioResult {
     cacheWriteTokens: number;
     costUsd: number;
     byRole: Record<string, { calls: number; costUsd: number }>;
-    byProvider: Record<string, { calls: number; costUsd: number }>;
+    /** Calls per provider, failed ones included: a provider that only failed still shows. */
+    byProvider: Record<string, { calls: number; failed: number; costUsd: number }>;
+    /** Review calls made by a model that wrote (part of) what was reviewed. */
+    crossReviewViolations: number;
+    /** Identical requests the providers answered more than once: paid twice. */
+    duplicateCalls: number;
     leaks: number;
     simulatorRequests: number;
     unmatched: number;
   };
+  readonly budget: { capUsd: number | null; spentUsd: number };
   readonly webhooks: { deliveries: number; failed: number; invalidPayloads: number; redeliveries: number };
   readonly events: { at: number; kind: string; from: string | null; to: string | null }[];
   /** The task's dashboard as GitHub shows it: the summary of the 'Orchestrator' check run. */
@@ -66,6 +90,47 @@ function tally<T extends { costUsd: number }>(items: readonly T[], key: (item: T
   return out;
 }
 
+function tallyProviders(calls: readonly ModelCall[]): Record<string, { calls: number; failed: number; costUsd: number }> {
+  const out: Record<string, { calls: number; failed: number; costUsd: number }> = {};
+  for (const call of calls) {
+    const entry = (out[call.provider] ??= { calls: 0, failed: 0, costUsd: 0 });
+    if (call.status === "succeeded") entry.calls += 1;
+    else entry.failed += 1;
+    entry.costUsd += call.costUsd;
+  }
+  return out;
+}
+
+const reviewedBy: Record<string, string> = { plan_reviewer: "planner", code_reviewer: "implementer" };
+
+/** A review call whose model answered an earlier call of the role that wrote what it reviews, in the same task. */
+function crossReviewViolations(calls: readonly ModelCall[]): number {
+  let violations = 0;
+  for (const [i, call] of calls.entries()) {
+    const author = reviewedBy[call.role];
+    if (author === undefined) continue;
+    const wrote = calls.slice(0, i).some((c) => c.taskId === call.taskId && c.role === author && c.provider === call.provider && c.model === call.model);
+    if (wrote) violations += 1;
+  }
+  return violations;
+}
+
+/** Requests with the same body that a provider answered more than once: each extra answer was paid again. */
+function duplicateAnswers(llm: LlmSimulator | undefined): number {
+  const answered = new Map<string, number>();
+  for (const record of llm?.records() ?? []) if (record.outcome === "replied") answered.set(record.digest, (answered.get(record.digest) ?? 0) + 1);
+  return [...answered.values()].reduce((n, count) => n + count - 1, 0);
+}
+
+/** What GitHub holds twice that one task should have made once. */
+function duplicateSideEffects(repo: SimRepo): number {
+  const extra = (keys: readonly string[]): number => keys.length - new Set(keys).size;
+  const markers = [...repo.comments.values()].flatMap((c) => /<!-- orchestrator:task=\d+ -->/.exec(c.body)?.[0] ?? []);
+  const heads = [...repo.pulls.values()].map((p) => p.headRef);
+  const dashboards = [...repo.checkRuns.values()].flatMap((r) => (r.externalId === null ? [] : [`${r.headSha}:${r.externalId}`]));
+  return extra(markers) + extra(heads) + extra(dashboards);
+}
+
 export function collectResult(input: {
   scenario: Scenario;
   db: Db;
@@ -81,7 +146,12 @@ export function collectResult(input: {
   // The task the scenario is about: the latest one (a restarted task replaces the one before).
   const task = tasks.at(-1);
   const pull = task?.prNumber ? repo.pulls.get(task.prNumber) : undefined;
-  const calls = listModelCalls(db).filter((c) => c.status === "succeeded");
+  const allCalls = listModelCalls(db);
+  const calls = allCalls.filter((c) => c.status === "succeeded");
+  const taskCalls = task ? calls.filter((c) => c.taskId === task.id) : [];
+  const events = task ? listTaskEvents(db, task.id) : [];
+  const config = task ? repoConfigSchema.safeParse(loadArtifact(db, task.id, "config")) : undefined;
+  const changes = task ? changeSetSchema.safeParse(loadArtifact(db, task.id, "changes")) : undefined;
   const stats = github.requests.stats();
   const llmStats = input.llm?.stats();
   const deliveries = input.webhooks.deliveries();
@@ -97,6 +167,8 @@ export function collectResult(input: {
           prUrl: task.prUrl,
           prFiles: pull ? changedFiles(repo, pull.baseSha, pull.headSha) : [],
           failure: task.failure,
+          rounds: { plan: events.filter((e) => e.fromState === "plan_review").length, codeReview: events.filter((e) => e.fromState === "code_review").length },
+          refusals: changes?.success ? changes.data.refusals : [],
         }
       : null,
     github: {
@@ -107,6 +179,7 @@ export function collectResult(input: {
       invalidResponses: stats.invalidResponses,
       prCreationCalls: github.requests.all().filter((r) => r.operationId !== null && prCreationOperations.has(r.operationId) && r.invalid === null).length,
       issueComments: [...repo.comments.values()].filter((c) => c.issueNumber === input.issueNumber).length,
+      duplicateSideEffects: duplicateSideEffects(repo),
     },
     llm: {
       calls: calls.length,
@@ -116,18 +189,21 @@ export function collectResult(input: {
       cacheWriteTokens: calls.reduce((n, c) => n + c.cacheWriteTokens, 0),
       costUsd: Number(calls.reduce((n, c) => n + c.costUsd, 0).toFixed(6)),
       byRole: tally(calls, (c) => c.role),
-      byProvider: tally(calls, (c) => c.provider),
+      byProvider: tallyProviders(allCalls),
+      crossReviewViolations: crossReviewViolations(calls),
+      duplicateCalls: duplicateAnswers(input.llm),
       leaks: llmStats?.leaks ?? 0,
       simulatorRequests: llmStats?.requests ?? 0,
       unmatched: llmStats?.unmatched ?? 0,
     },
+    budget: { capUsd: config?.success ? config.data.budget.task_usd : null, spentUsd: Number(taskCalls.reduce((n, c) => n + c.costUsd, 0).toFixed(6)) },
     webhooks: {
       deliveries: deliveries.length,
       failed: deliveries.filter((d) => d.status === null || d.status >= 300).length,
       invalidPayloads: deliveries.filter((d) => d.payloadIssues.length > 0).length,
       redeliveries: deliveries.filter((d) => d.redelivery).length,
     },
-    events: task ? listTaskEvents(db, task.id).map((e) => ({ at: e.at, kind: e.kind, from: e.fromState, to: e.toState })) : [],
+    events: events.map((e) => ({ at: e.at, kind: e.kind, from: e.fromState, to: e.toState })),
     dashboard: (task?.checkRunId ? repo.checkRuns.get(task.checkRunId)?.output.summary : null) ?? null,
     durationMs: Math.round(input.durationMs),
   };
@@ -146,6 +222,14 @@ function checkExpectations(scenario: Scenario, result: Omit<ScenarioResult, "exp
   check("issue comments", result.github.issueComments, expect.comments);
   check("invalid GitHub requests", result.github.invalidRequests, expect.invalidRequests);
   check("leaks", result.llm.leaks, expect.leaks);
+  check("plan rounds", result.task?.rounds.plan, expect.rounds?.plan);
+  check("code review rounds", result.task?.rounds.codeReview, expect.rounds?.codeReview);
+  check("cross-review violations", result.llm.crossReviewViolations, expect.crossReviewViolations);
+  check("duplicate model calls", result.llm.duplicateCalls, expect.duplicateCalls);
+  check("duplicate GitHub side effects", result.github.duplicateSideEffects, expect.duplicateSideEffects);
+  check("providers used", Object.keys(result.llm.byProvider).length, expect.providers);
+  for (const path of expect.prFilesExclude ?? []) if (result.task?.prFiles.includes(path)) failures.push(`the pull request must not change ${path}, but it does`);
+  if (result.budget.capUsd !== null && result.budget.spentUsd > result.budget.capUsd) failures.push(`spent ${result.budget.spentUsd} USD, past the cap of ${result.budget.capUsd} USD`);
   if (expect.minModelCalls !== undefined && result.llm.calls < expect.minModelCalls) failures.push(`model calls: expected at least ${expect.minModelCalls}, got ${result.llm.calls}`);
   if (result.github.invalidResponses > 0) failures.push(`the GitHub simulator gave ${result.github.invalidResponses} response(s) that GitHub's API description does not allow`);
   if (result.webhooks.invalidPayloads > 0) failures.push(`the GitHub simulator sent ${result.webhooks.invalidPayloads} webhook payload(s) that GitHub's schemas do not allow`);

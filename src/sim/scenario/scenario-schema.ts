@@ -28,7 +28,14 @@ const stepSchema = z.union([
   z.strictObject({ close: z.strictObject({ by: login, merge: z.boolean().default(false) }) }),
   z.strictObject({ closeIssue: z.strictObject({ by: login }) }),
   z.strictObject({ unlabel: z.strictObject({ by: login, name: z.string().optional() }) }),
+  /**
+   * Kills the app's process with SIGKILL (the scenario then runs the app as a child process) once a
+   * model call hangs or the task reaches a state, and starts a new one on the same database.
+   */
+  z.strictObject({ crash: z.strictObject({ whenHanging: z.boolean().optional(), whenState: taskState.optional() }) }),
 ]);
+
+export const providerNames = ["anthropic", "openai"] as const;
 
 export const scenarioSchema = z.strictObject({
   name: z.string().min(1),
@@ -39,7 +46,11 @@ export const scenarioSchema = z.strictObject({
     /** A folder under fixtures/repos/ whose files make up the default branch. */
     fixture: z.string().regex(/^[A-Za-z0-9._-]+$/),
     defaultBranch: z.string().default("main"),
+    /** Files added to (or replacing those of) the fixture, by path: a config file, a planted secret. */
+    files: z.record(z.string().min(1), z.string()).default({}),
   }),
+  /** The providers the app holds keys for, the first being the default model's. */
+  providers: z.array(z.enum(providerNames)).min(1).default(["anthropic", "openai"]),
   actors: z.array(actorSchema).min(1),
   issue: z.strictObject({ title: z.string().min(1), body: z.string(), author: login }),
   llm: llmScriptSchema,
@@ -54,6 +65,14 @@ export const scenarioSchema = z.strictObject({
       comments: z.number().int().min(0).optional(),
       invalidRequests: z.number().int().min(0).optional(),
       leaks: z.number().int().min(0).optional(),
+      rounds: z.strictObject({ plan: z.number().int().min(0).optional(), codeReview: z.number().int().min(0).optional() }).optional(),
+      crossReviewViolations: z.number().int().min(0).optional(),
+      duplicateCalls: z.number().int().min(0).optional(),
+      duplicateSideEffects: z.number().int().min(0).optional(),
+      /** Providers that served or failed calls. */
+      providers: z.number().int().min(0).optional(),
+      /** Paths that must not be in the pull request. */
+      prFilesExclude: z.array(z.string()).optional(),
     })
     .default({}),
 });

@@ -43,7 +43,9 @@ export function buildScenarioWorld(sim: GitHubSimulator, scenario: Scenario, cre
     events: appEvents,
   });
   const installation = world.addInstallation(app.id, scenario.repo.owner);
-  const repo = world.addRepo(scenario.repo.owner, scenario.repo.name, readFixtureRepo(scenario.repo.fixture), { defaultBranch: scenario.repo.defaultBranch });
+  const files = readFixtureRepo(scenario.repo.fixture);
+  for (const [path, content] of Object.entries(scenario.repo.files)) files.set(path, Buffer.from(content));
+  const repo = world.addRepo(scenario.repo.owner, scenario.repo.name, files, { defaultBranch: scenario.repo.defaultBranch });
   repo.collaborators.clear();
   for (const actor of scenario.actors) world.setPermission(repo, actor.login, actor.permission);
   const people = new SimPeople(sim);

@@ -59,7 +59,7 @@ export async function startApp(options: {
   readonly githubBaseUrl: string;
   readonly settings: Settings;
   readonly db: Db;
-  readonly llm: LlmClient;
+  readonly providers: readonly LlmClient[];
   readonly log?: Logger;
   readonly workerIdleMs?: number;
 }): Promise<RunningApp> {
@@ -85,7 +85,7 @@ export async function startApp(options: {
   const orchestrator = createOrchestratorApp({
     settings: options.settings,
     db: options.db,
-    llm: options.llm,
+    providers: options.providers,
     ...(options.workerIdleMs === undefined ? {} : { workerIdleMs: options.workerIdleMs }),
   });
   await server.load(orchestrator.appFn);

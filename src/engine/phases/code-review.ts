@@ -1,0 +1,50 @@
+import { reviewCode } from "../../agents/code-reviewer.js";
+import { planSchema } from "../../agents/planner.js";
+import { saveArtifact } from "../../store/task-artifacts.js";
+import type { Task } from "../../store/tasks.js";
+import { renderUnifiedDiff } from "../../workspace/render-diff.js";
+import { changeSetSchema } from "../change-set.js";
+import type { EngineDeps } from "../engine-deps.js";
+import { advanceJob } from "../job-kinds.js";
+import { authorsSchema, codeReviewsSchema, readArtifact } from "../phase-artifacts.js";
+import { preparePhase } from "../prepare-phase.js";
+import { askAs } from "../task-context.js";
+import { approveCode, handToHuman, requestCodeChanges } from "../transitions.js";
+
+/**
+ * A model that wrote none of the change reviews its diff. Approved, it is pushed; changes
+ * requested, the implementer revises, until the rounds allowed are used up: then the task waits
+ * for a person instead of opening a pull request its reviewer rejected.
+ */
+export async function runCodeReview(deps: EngineDeps, task: Task): Promise<void> {
+  const { db, clock } = deps;
+  const { snapshot, config, issue, context } = await preparePhase(deps, task);
+  const plan = readArtifact(db, task.id, "plan", planSchema);
+  const changeSet = readArtifact(db, task.id, "changes", changeSetSchema);
+  const authors = readArtifact(db, task.id, "change_authors", authorsSchema, []);
+  const reviews = readArtifact(db, task.id, "code_reviews", codeReviewsSchema, []);
+
+  const reviewer = askAs(deps, task, "code_reviewer", { config, paths: changeSet.changes.map((c) => c.path), avoid: authors });
+  const review = await reviewCode(reviewer.ask, { context, issue, plan, diff: renderUnifiedDiff(snapshot, changeSet.changes) });
+  const round = reviews.length + 1;
+  const at = clock.now();
+  const reviewerRef = reviewer.answeredBy.at(-1) ?? reviewer.route.chain[0] ?? { provider: "unknown", model: "unknown" };
+  const detail = { round, verdict: review.verdict, summary: review.summary, comments: review.comments.length, reviewer: reviewer.answeredBy, authors };
+  db.transaction(() => {
+    saveArtifact(db, task.id, "code_reviews", [...reviews, { review, reviewer: reviewerRef }], at);
+    if (review.verdict === "approve") {
+      approveCode(db, task.id, { at, detail, enqueue: advanceJob(task.id, at) });
+    } else if (round >= config.limits.code_review_rounds) {
+      handToHuman(db, task.id, {
+        at,
+        patch: {
+          failure: `The code reviewer still asked for changes after ${round} round${round === 1 ? "" : "s"} (the limit is \`limits.code_review_rounds\`: ${config.limits.code_review_rounds}): ${review.summary} Clarify the issue, or raise the limit, then remove and add the \`${deps.settings.label}\` label.`,
+        },
+        detail,
+        enqueue: advanceJob(task.id, at),
+      });
+    } else {
+      requestCodeChanges(db, task.id, { at, detail, enqueue: advanceJob(task.id, at) });
+    }
+  })();
+}
