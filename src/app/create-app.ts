@@ -9,6 +9,7 @@ import type { WorkerLog } from "../engine/worker.js";
 import { OctokitGateway } from "../github/octokit-gateway.js";
 import type { LlmClient } from "../llm/llm-client.js";
 import { ModelCatalog } from "../llm/model-catalog.js";
+import { redactDeep, redactSecrets } from "../security/redact-secrets.js";
 import type { Db } from "../store/open-database.js";
 import type { WalCheckpointer } from "../store/wal-checkpointer.js";
 import { startWalCheckpointer } from "../store/wal-checkpointer.js";
@@ -34,16 +35,21 @@ export interface OrchestratorApp {
   readonly stop: () => Promise<void>;
 }
 
+/** The engine's log, through Probot's logger, with secrets masked in messages and fields (errors quote provider and GitHub answers). */
 function workerLog(app: Probot): WorkerLog {
+  const clean = (message: string, fields: Record<string, unknown> | undefined): [Record<string, unknown>, string] => [
+    redactDeep(fields ?? {}).value,
+    redactSecrets(message).text,
+  ];
   return {
     info: (message, fields) => {
-      app.log.info(fields ?? {}, message);
+      app.log.info(...clean(message, fields));
     },
     warn: (message, fields) => {
-      app.log.warn(fields ?? {}, message);
+      app.log.warn(...clean(message, fields));
     },
     error: (message, fields) => {
-      app.log.error(fields ?? {}, message);
+      app.log.error(...clean(message, fields));
     },
   };
 }

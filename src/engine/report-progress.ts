@@ -7,6 +7,7 @@ import { renderTaskDashboard } from "../telemetry/render-task-dashboard.js";
 import { buildTaskReport } from "../telemetry/task-report.js";
 import type { EngineDeps } from "./engine-deps.js";
 import { dashboardCheckName } from "./engine-deps.js";
+import { redactForGitHub } from "./task-context.js";
 import type { TaskState } from "./task-states.js";
 
 const finalConclusion: Partial<Record<TaskState, CheckConclusion>> = {
@@ -30,7 +31,7 @@ export async function reportProgress(deps: EngineDeps, github: GitHubGateway, ta
   const comment = await github.upsertIssueComment(repo, task.issueNumber, {
     commentId: task.progressCommentId,
     marker: progressMarker(task.id),
-    body: renderProgressComment(report),
+    body: redactForGitHub(deps, task.id, renderProgressComment(report)),
     since: new Date(task.createdAt).toISOString(),
   });
   if (comment.id !== task.progressCommentId) task = updateTask(db, task.id, clock.now(), { progressCommentId: comment.id });
@@ -46,7 +47,7 @@ export async function reportProgress(deps: EngineDeps, github: GitHubGateway, ta
       ...(conclusion ? { conclusion } : {}),
       output: {
         title: `${task.state.replace(/_/g, " ")} · ${formatUsd(report.totals.costUsd)} · ${report.totals.calls} model calls`,
-        summary: renderTaskDashboard(report, clock.now()),
+        summary: redactForGitHub(deps, task.id, renderTaskDashboard(report, clock.now())),
       },
     });
     if (run.id !== task.checkRunId) task = updateTask(db, task.id, clock.now(), { checkRunId: run.id });

@@ -8,6 +8,7 @@ import { assessArea, assessRisk, refName } from "../llm/router.js";
 import { loadArtifact, saveArtifact } from "../store/task-artifacts.js";
 import { appendTaskEvent } from "../store/task-events.js";
 import type { Task } from "../store/tasks.js";
+import { redactSecrets } from "../security/redact-secrets.js";
 import { callRouted } from "./call-routed.js";
 import type { EngineDeps } from "./engine-deps.js";
 
@@ -25,6 +26,15 @@ export function taskConfig(deps: EngineDeps, task: Task, snapshot: RepoSnapshot)
   const config = parseRepoConfig(snapshot.files.get(repoConfigPath)?.content);
   saveArtifact(deps.db, task.id, "config", config, deps.clock.now());
   return config;
+}
+
+/**
+ * Text the task is about to show on GitHub (comments, the pull request, the dashboard), with
+ * secrets masked, and e-mail addresses too where the repository asks for it.
+ */
+export function redactForGitHub(deps: Pick<EngineDeps, "db">, taskId: number, text: string): string {
+  const config = repoConfigSchema.safeParse(loadArtifact(deps.db, taskId, "config"));
+  return redactSecrets(text, { emails: config.success && config.data.redaction.emails }).text;
 }
 
 /** A role's model, bound to a task: routed, budgeted, redacted, recorded and replayable. */

@@ -25,7 +25,7 @@ export function renderUnifiedDiff(snapshot: RepoSnapshot, changes: readonly File
       const existed = snapshot.files.has(change.path);
       const before = originalOf(snapshot, change.path);
       const after = change.kind === "write" ? change.content : "";
-      return createTwoFilesPatch(existed ? `a/${change.path}` : "/dev/null", change.kind === "delete" ? "/dev/null" : `b/${change.path}`, before, after, "", "", { context: 3 })
+      return createTwoFilesPatch(existed ? `a/${change.path}` : "/dev/null", change.kind === "delete" ? "/dev/null" : `b/${change.path}`, before, after, undefined, undefined, { context: 3 })
         .split("\n")
         .slice(1) // the "====" separator line
         .join("\n");

@@ -125,3 +125,69 @@ describe("relabelling a task that waits for a person", () => {
     expect(result.llm.byRole.planner?.calls).toBe(2);
   });
 });
+
+describe("the agent engine's scenarios", () => {
+  it("plan-revision: the reviewer sends the first plan back; the revised plan is approved", async () => {
+    const result = await runScenario(loadScenario("plan-revision"));
+    expect(result.expectations.failures).toEqual([]);
+    expect(result.task?.rounds).toEqual({ plan: 2, codeReview: 1 });
+    expect(result.events.map((e) => e.kind)).toEqual(expect.arrayContaining(["revise_plan", "approve_plan"]));
+    expect(result.llm.byRole.planner?.calls).toBe(2);
+    expect(result.llm.crossReviewViolations).toBe(0);
+  });
+
+  it("code-review-revision: the requested change is made on top of the first one and reaches the PR", async () => {
+    const result = await runScenario(loadScenario("code-review-revision"));
+    expect(result.expectations.failures).toEqual([]);
+    expect(result.task?.rounds).toEqual({ plan: 1, codeReview: 2 });
+    expect(result.events.map((e) => e.kind)).toEqual(expect.arrayContaining(["request_code_changes", "approve_code"]));
+    expect(result.task?.prFiles).toEqual(["README.md", "src/cli.js", "src/index.js", "src/operations.js", "test/operations.test.js"]);
+  });
+
+  it("malformed-output: one repair round, then the task carries on", async () => {
+    const result = await runScenario(loadScenario("malformed-output"));
+    expect(result.expectations.failures).toEqual([]);
+    expect(result.llm.byRole.planner?.calls).toBe(2);
+    expect(result.task?.state).toBe("done");
+  });
+
+  it("provider-outage: failures move to the fallback, the circuit opens, and reviews stay crossed", async () => {
+    const result = await runScenario(loadScenario("provider-outage"));
+    expect(result.expectations.failures).toEqual([]);
+    expect(result.llm.byProvider.anthropic).toMatchObject({ calls: 0, failed: 3 });
+    expect(result.llm.byProvider.openai?.calls).toBe(4);
+    expect(result.llm.crossReviewViolations).toBe(0);
+    // Three failed calls opened the circuit, so the fourth call never went to Anthropic.
+    expect(result.events.filter((e) => e.kind === "fallback")).toHaveLength(4);
+    expect(result.llm.simulatorRequests).toBe(3 * 2 + 4);
+  });
+
+  it("budget-exceeded: the call that could cross the cap is not made; the task waits with the spend shown", async () => {
+    const result = await runScenario(loadScenario("budget-exceeded"));
+    expect(result.expectations.failures).toEqual([]);
+    expect(result.budget.capUsd).toBe(0.1);
+    expect(result.budget.spentUsd).toBeGreaterThan(0);
+    expect(result.budget.spentUsd).toBeLessThanOrEqual(0.1);
+    expect(result.llm.byRole.implementer).toBeUndefined();
+    expect(result.task?.failure).toMatch(/^Budget reached: this task has spent \$0\.0\d+ of its \$0\.1000 cap\. The next model call \(implementer/);
+  });
+
+  it("secret-redaction: a key in a file the model reads never reaches a provider", async () => {
+    const scenario = loadScenario("secret-redaction");
+    const result = await runScenario(scenario);
+    expect(result.expectations.failures).toEqual([]);
+    expect(scenario.llm.forbidden).toHaveLength(1);
+    expect(result.llm.leaks).toBe(0);
+    expect(result.task?.state).toBe("done");
+  });
+
+  it("protected-path: a workflow edit and a planted key are refused, told to the model, and kept out of the PR", async () => {
+    const result = await runScenario(loadScenario("protected-path"));
+    expect(result.expectations.failures).toEqual([]);
+    expect(result.task?.prFiles).toEqual(["src/operations.js"]);
+    expect(result.task?.refusals).toEqual([
+      expect.stringMatching(/^\.github\/workflows\/ci\.yml: .*is protected/),
+      expect.stringMatching(/^src\/telemetry\.js: the content contains what looks like a secret \(openai-key\)/),
+    ]);
+  });
+});

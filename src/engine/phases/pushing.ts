@@ -10,7 +10,7 @@ import { branchName } from "../branch-name.js";
 import type { EngineDeps } from "../engine-deps.js";
 import { PermanentError } from "../errors.js";
 import { reportProgress } from "../report-progress.js";
-import { repoOf } from "../task-context.js";
+import { redactForGitHub, repoOf } from "../task-context.js";
 import { awaitCi } from "../transitions.js";
 import { changeSetSchema } from "../change-set.js";
 
@@ -58,7 +58,7 @@ export async function runPushing(deps: EngineDeps, task: Task): Promise<void> {
       base: task.defaultBranch,
       title: task.issueTitle,
       draft: false,
-      body: [
+      body: redactForGitHub(deps, task.id, [
         progressMarker(task.id),
         neutralizeGitHubReferences(changeSet.summary),
         "",
@@ -68,7 +68,7 @@ export async function runPushing(deps: EngineDeps, task: Task): Promise<void> {
         "",
         `---`,
         `Requested by @${task.requestedBy} · spend so far ${formatUsd(spend.costUsd)} over ${spend.calls} model calls · review this PR to finish the task: approve, or request changes.`,
-      ].join("\n"),
+      ].join("\n")),
     });
     current = updateTask(db, current.id, clock.now(), { prNumber: pr.number, prUrl: pr.url });
   }

@@ -90,6 +90,14 @@ function tally<T extends { costUsd: number }>(items: readonly T[], key: (item: T
   return out;
 }
 
+function fileAt(repo: SimRepo, commitSha: string, path: string): string | undefined {
+  const commit = repo.git.get(commitSha);
+  if (commit?.type !== "commit") return undefined;
+  const entry = repo.git.flatten(commit.tree).get(path);
+  const blob = entry ? repo.git.get(entry.sha) : undefined;
+  return blob?.type === "blob" ? blob.content.toString("utf8") : undefined;
+}
+
 function tallyProviders(calls: readonly ModelCall[]): Record<string, { calls: number; failed: number; costUsd: number }> {
   const out: Record<string, { calls: number; failed: number; costUsd: number }> = {};
   for (const call of calls) {
@@ -207,7 +215,18 @@ export function collectResult(input: {
     dashboard: (task?.checkRunId ? repo.checkRuns.get(task.checkRunId)?.output.summary : null) ?? null,
     durationMs: Math.round(input.durationMs),
   };
-  return { ...result, expectations: checkExpectations(input.scenario, result) };
+  const extra: string[] = [];
+  for (const [path, text] of Object.entries(input.scenario.expect.prFileContains ?? {})) {
+    const content = pull ? fileAt(repo, pull.headSha, path) : undefined;
+    if (!content?.includes(text)) extra.push(`${path} at the pull request's head should contain ${JSON.stringify(text)}${content === undefined ? ", but the file is not there" : ""}`);
+  }
+  const comments = [...repo.comments.values()].filter((c) => c.issueNumber === input.issueNumber).map((c) => c.body);
+  for (const text of input.scenario.expect.commentContains ?? []) {
+    if (!comments.some((body) => body.includes(text))) extra.push(`no comment on the issue contains ${JSON.stringify(text)}`);
+  }
+  const checked = checkExpectations(input.scenario, result);
+  const failures = [...checked.failures, ...extra];
+  return { ...result, expectations: { passed: failures.length === 0, failures } };
 }
 
 function checkExpectations(scenario: Scenario, result: Omit<ScenarioResult, "expectations">): { passed: boolean; failures: string[] } {

@@ -73,6 +73,10 @@ export const scenarioSchema = z.strictObject({
       providers: z.number().int().min(0).optional(),
       /** Paths that must not be in the pull request. */
       prFilesExclude: z.array(z.string()).optional(),
+      /** Text each file must contain at the pull request's head. */
+      prFileContains: z.record(z.string(), z.string()).optional(),
+      /** Text some comment on the issue must contain. */
+      commentContains: z.array(z.string()).optional(),
     })
     .default({}),
 });
