@@ -57,7 +57,9 @@ export interface BudgetScope {
 export class BudgetExceededError extends NeedsHumanError {
   constructor(
     message: string,
+    /** What was spent against the cap that was hit: the task's, or the repository's today. */
     readonly spent: Spend,
+    /** The USD cap of that scope (the task's for the token cap too). */
     readonly capUsd: number,
   ) {
     super(message);
@@ -93,8 +95,8 @@ export function checkBudget(db: Db, scope: BudgetScope, call: { role: string; mo
   if (today.usd + call.estimate.usd > budget.daily_usd) {
     throw new BudgetExceededError(
       `Daily budget reached: ${scope.owner}/${scope.repo} has spent ${formatUsd(today.usd)} of its ${formatUsd(budget.daily_usd)} daily cap today (UTC). ${next}, so it was not made. Raise \`budget.daily_usd\` in ${repoConfigPath}, or add the \`${scope.label}\` label again tomorrow.`,
-      spent,
-      budget.task_usd,
+      today,
+      budget.daily_usd,
     );
   }
 }

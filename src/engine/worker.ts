@@ -24,6 +24,11 @@ export interface WorkerOptions {
   readonly leaseMs?: number;
   /** Longest sleep between looks at the queue when nothing is due; leases of crashed workers are found by this. */
   readonly idleMs?: number;
+  /**
+   * Multiplies each backoff delay (not a provider's retry-after), so jobs that failed together do
+   * not retry together. Default: a random factor between 0.8 and 1.2.
+   */
+  readonly jitter?: () => number;
 }
 
 /** Exponential backoff with a cap: 1 s, 2 s, 4 s, … 5 min. */
@@ -44,7 +49,7 @@ export class Worker {
   #stopped = true;
 
   constructor(options: WorkerOptions) {
-    this.#options = { concurrency: 4, leaseMs: 5 * 60_000, idleMs: 30_000, ...options };
+    this.#options = { concurrency: 4, leaseMs: 5 * 60_000, idleMs: 30_000, jitter: () => 0.8 + Math.random() * 0.4, ...options };
   }
 
   get id(): string {
@@ -124,7 +129,7 @@ export class Worker {
     } catch (error) {
       const message = describeError(error);
       if (isRetryable(error) && job.attempts < job.maxAttempts) {
-        const delay = retryAfterMs(error) ?? backoffMs(job.attempts);
+        const delay = retryAfterMs(error) ?? Math.round(backoffMs(job.attempts) * this.#options.jitter());
         log.warn("job failed, will retry", { jobId: job.id, kind: job.kind, attempt: job.attempts, delayMs: delay, error: message });
         retryJob(db, job.id, clock.now() + delay, message);
       } else {

@@ -147,10 +147,16 @@ export class Router {
     };
 
     let first: { entry: ModelEntry; why: string } | undefined;
-    const override = (area.value ? config.models.by_area[area.value]?.[role] : undefined) ?? config.models.by_risk[risk.value]?.[role] ?? config.models[role];
-    if (override !== undefined) {
-      const entry = this.resolve(override);
-      if (usable(entry, "configured")) first = { entry, why: "configured for this role" };
+    // Overrides cascade: the area's, then the risk's, then the role's; one that cannot serve gives way to the next.
+    const overrides: [string | undefined, string][] = [
+      [area.value ? config.models.by_area[area.value]?.[role] : undefined, `models.by_area.${area.value ?? ""}.${role}`],
+      [config.models.by_risk[risk.value]?.[role], `models.by_risk.${risk.value}.${role}`],
+      [config.models[role], `models.${role}`],
+    ];
+    for (const [ref, key] of overrides) {
+      if (ref === undefined || first) continue;
+      const entry = this.resolve(ref);
+      if (usable(entry, `configured (${key})`)) first = { entry, why: `configured in ${key}` };
     }
     const tier = tierByRisk[isReviewer ? "reviewer" : "author"][risk.value];
     first ??= this.#byDefault(role, tier, authorProviders, avoid);

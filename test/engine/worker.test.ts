@@ -66,6 +66,7 @@ function startWorker(
     log,
     leaseMs: 2_000,
     idleMs: 20,
+    jitter: () => 1,
     ...options,
   });
   workers.push(worker);
@@ -182,6 +183,15 @@ describe("Worker", () => {
     await worker.idle();
     expect(jobRow(db, id)).toMatchObject({ attempts: 2, run_at: clock.at + backoffMs(2) });
     expect([backoffMs(1), backoffMs(2), backoffMs(3), backoffMs(30)]).toEqual([1_000, 2_000, 4_000, 300_000]);
+  });
+
+  it("spreads backoff by its jitter, so jobs that failed together do not retry together", async () => {
+    const db = database();
+    const clock = new ManualClock(10_000);
+    const id = enqueue(db, { runAt: 10_000 });
+    const { worker } = startWorker(db, { work: () => Promise.reject(retryable("socket hang up")) }, { clock, jitter: () => 1.2 });
+    await worker.idle();
+    expect(jobRow(db, id).run_at).toBe(10_000 + 1_200);
   });
 
   it.each([
