@@ -7,7 +7,7 @@ import { AnthropicClient } from "../llm/anthropic-client.js";
 import type { LlmClient } from "../llm/llm-client.js";
 import { OpenAiClient } from "../llm/openai-client.js";
 import { Router, RoutingError } from "../llm/router.js";
-import { ModelCatalog } from "../llm/model-catalog.js";
+import { CatalogError, ModelCatalog } from "../llm/model-catalog.js";
 import { openDatabase } from "../store/open-database.js";
 import { createOrchestratorApp } from "./create-app.js";
 
@@ -31,7 +31,13 @@ export const productionApp: ApplicationFunction = async (app, options) => {
   if (providers.length === 0) {
     throw new SettingsError("Neither ANTHROPIC_API_KEY nor OPENAI_API_KEY is set. Orchestrator needs at least one model provider to plan and implement; add a key to .env or the environment.");
   }
-  const catalog = ModelCatalog.builtIn();
+  let catalog: ModelCatalog;
+  try {
+    catalog = ModelCatalog.withExtra(settings.modelCatalogPath);
+  } catch (error) {
+    if (error instanceof CatalogError) throw new SettingsError(`ORCHESTRATOR_MODEL_CATALOG: ${error.message}`);
+    throw error;
+  }
   try {
     // Checks ORCHESTRATOR_MODEL against the catalog and the providers that have keys.
     new Router({ catalog, providers: providers.map((p) => p.provider), defaultModel: settings.model });

@@ -17,6 +17,7 @@ const envSchema = z.object({
   ANTHROPIC_API_KEY: z.string().min(1).optional(),
   ANTHROPIC_BASE_URL: z.url().optional(),
   OPENAI_API_KEY: z.string().min(1).optional(),
+  ORCHESTRATOR_MODEL_CATALOG: z.string().min(1).optional(),
   OPENAI_BASE_URL: z.url().optional(),
   ORCHESTRATOR_CIRCUIT_FAILURES: z.coerce.number().int().min(1).max(100).default(3),
   ORCHESTRATOR_CIRCUIT_COOLDOWN_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
@@ -37,6 +38,8 @@ export interface Settings {
   readonly anthropic: { readonly apiKey: string | undefined; readonly baseUrl: string | undefined };
   /** OpenAI, or any OpenAI-compatible endpoint (Ollama, vLLM, Gemini, OpenRouter) by its base URL. */
   readonly openai: { readonly apiKey: string | undefined; readonly baseUrl: string | undefined };
+  /** A JSON file of models added to the built-in catalog (self-hosted models, negotiated prices). */
+  readonly modelCatalogPath: string | undefined;
   /** A provider's circuit opens after this many consecutive failures and lets one probe through after the cool-down. */
   readonly circuit: { readonly failureThreshold: number; readonly coolDownMs: number };
   /** Our own GitHub App id: check suites and runs from it are ours, not CI. */
@@ -82,6 +85,7 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
     runWorker: e.ORCHESTRATOR_WORKER === "on",
     anthropic: { apiKey: e.ANTHROPIC_API_KEY, baseUrl: e.ANTHROPIC_BASE_URL },
     openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL },
+    modelCatalogPath: e.ORCHESTRATOR_MODEL_CATALOG,
     circuit: { failureThreshold: e.ORCHESTRATOR_CIRCUIT_FAILURES, coolDownMs: e.ORCHESTRATOR_CIRCUIT_COOLDOWN_SECONDS * 1000 },
     appId: e.APP_ID,
   };

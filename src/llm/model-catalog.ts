@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { z } from "zod";
 import catalogJson from "./model-catalog.json" with { type: "json" };
 import type { TokenUsage } from "./llm-client.js";
@@ -21,6 +22,10 @@ const modelSchema = z.object({
 
 const catalogSchema = z.object({ pricesAsOf: z.string(), note: z.string(), models: z.array(modelSchema).min(1) });
 
+export class CatalogError extends Error {
+  override readonly name = "CatalogError";
+}
+
 export type ModelEntry = z.infer<typeof modelSchema>;
 export type ModelPrices = z.infer<typeof pricesSchema>;
 
@@ -34,6 +39,25 @@ export class ModelCatalog {
   /** The catalog shipped with Orchestrator (src/llm/model-catalog.json), checked once when loaded. */
   static builtIn(): ModelCatalog {
     return new ModelCatalog(catalogSchema.parse(catalogJson).models);
+  }
+
+  /**
+   * The built-in catalog with the models of a JSON file (`{"models": [...]}`, entries shaped as in
+   * model-catalog.json) added or replaced: self-hosted models behind an OpenAI-compatible endpoint,
+   * or prices negotiated with a provider.
+   */
+  static withExtra(path: string | undefined): ModelCatalog {
+    const builtIn = catalogSchema.parse(catalogJson).models;
+    if (path === undefined) return new ModelCatalog(builtIn);
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(path, "utf8"));
+    } catch (error) {
+      throw new CatalogError(`The model catalog ${path} could not be read as JSON: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const parsed = z.object({ models: z.array(modelSchema).min(1) }).safeParse(raw);
+    if (!parsed.success) throw new CatalogError(`The model catalog ${path} is not valid: ${z.prettifyError(parsed.error)}`);
+    return new ModelCatalog([...builtIn, ...parsed.data.models]);
   }
 
   find(provider: string, model: string): ModelEntry | undefined {

@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import catalogJson from "../../src/llm/model-catalog.json" with { type: "json" };
 import type { ModelEntry, ModelPrices } from "../../src/llm/model-catalog.js";
-import { costOf, ModelCatalog, pricesFor } from "../../src/llm/model-catalog.js";
+import { CatalogError, costOf, ModelCatalog, pricesFor } from "../../src/llm/model-catalog.js";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { TokenUsage } from "../../src/store/model-calls.js";
 
 const catalog = ModelCatalog.builtIn();
@@ -81,5 +84,37 @@ describe("costOf", () => {
 
   it("costs nothing for no tokens", () => {
     expect(costOf(usage({}), entry("openai", "gpt-5.5").prices)).toBe(0);
+  });
+});
+
+describe("ModelCatalog.withExtra", () => {
+  const dir = mkdtempSync(join(tmpdir(), "orchestrator-catalog-"));
+  const write = (name: string, content: string): string => {
+    const path = join(dir, name);
+    writeFileSync(path, content);
+    return path;
+  };
+
+  it("adds self-hosted models to the built-in ones and replaces an entry with the same provider and id", () => {
+    const path = write(
+      "extra.json",
+      JSON.stringify({
+        models: [
+          { provider: "openai", id: "qwen3-coder", tier: "balanced", contextWindow: 128000, capabilities: ["tools"], prices: { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 } },
+          { provider: "openai", id: "gpt-5.4", tier: "balanced", contextWindow: 1000000, capabilities: ["tools"], prices: { input: 2, output: 12, cacheWrite: 2, cacheRead: 0.2 } },
+        ],
+      }),
+    );
+    const catalog = ModelCatalog.withExtra(path);
+    expect(catalog.find("openai", "qwen3-coder")?.prices.output).toBe(0);
+    expect(catalog.find("openai", "gpt-5.4")?.prices.output).toBe(12);
+    expect(catalog.find("anthropic", "claude-sonnet-5-5")).toBeDefined();
+    expect(catalog.list()).toHaveLength(ModelCatalog.builtIn().list().length + 1);
+  });
+
+  it("refuses a file that is not JSON or not shaped like the catalog, naming the file and the field", () => {
+    expect(() => ModelCatalog.withExtra(write("broken.json", "{ models: "))).toThrow(CatalogError);
+    expect(() => ModelCatalog.withExtra(write("shape.json", JSON.stringify({ models: [{ provider: "openai", id: "x", tier: "huge" }] })))).toThrow(/shape\.json is not valid[\s\S]*tier/);
+    expect(ModelCatalog.withExtra(undefined).list()).toEqual(ModelCatalog.builtIn().list());
   });
 });
