@@ -10,6 +10,7 @@ import { OctokitGateway } from "../github/octokit-gateway.js";
 import type { LlmClient } from "../llm/llm-client.js";
 import { ModelCatalog } from "../llm/model-catalog.js";
 import { redactDeep, redactSecrets } from "../security/redact-secrets.js";
+import { describeError } from "../engine/errors.js";
 import type { Db } from "../store/open-database.js";
 import type { WalCheckpointer } from "../store/wal-checkpointer.js";
 import { startWalCheckpointer } from "../store/wal-checkpointer.js";
@@ -37,8 +38,9 @@ export interface OrchestratorApp {
 
 /** The engine's log, through Probot's logger, with secrets masked in messages and fields (errors quote provider and GitHub answers). */
 function workerLog(app: Probot): WorkerLog {
+  // Errors are logged by their message (redactDeep leaves objects other than plain ones alone).
   const clean = (message: string, fields: Record<string, unknown> | undefined): [Record<string, unknown>, string] => [
-    redactDeep(fields ?? {}).value,
+    redactDeep(Object.fromEntries(Object.entries(fields ?? {}).map(([k, v]) => [k, v instanceof Error ? describeError(v) : v]))).value,
     redactSecrets(message).text,
   ];
   return {

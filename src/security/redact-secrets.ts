@@ -3,8 +3,8 @@
  * Each secret becomes `[REDACTED:<kind>]`; for `name = value` only the value goes, so the reader
  * still sees which setting held it. Redacting twice changes nothing: placeholders match no pattern.
  */
-import { findAssignedSecrets, findEmails, findPrivateKeys, findTokens, secretKinds } from "./secret-patterns.js";
-import type { SecretKind, SecretMatch } from "./secret-patterns.js";
+import { findAssignedSecrets, findPrivateKeys, findTokens, secretKinds } from "./secret-patterns.js";
+import type { ReportMatch, SecretKind, SecretMatch } from "./secret-patterns.js";
 
 export type { SecretKind, SecretMatch } from "./secret-patterns.js";
 
@@ -24,7 +24,7 @@ export function containsRedactionPlaceholder(text: string): boolean {
 }
 
 // When spans overlap, the merged span takes the most specific kind: a whole key block over a token
-// inside it, a recognised token over a generic assignment, anything over an e-mail address.
+// inside it, a recognised token over a generic assignment, every other kind over an e-mail address.
 const precedence: Record<SecretKind, number> = {
   "private-key": 0,
   "github-token": 1,
@@ -54,6 +54,25 @@ function mergeOverlapping(matches: SecretMatch[]): SecretMatch[] {
     merged[merged.length - 1] = { kind, start: last.start, end: Math.max(last.end, match.end) };
   }
   return merged;
+}
+
+// Local parts and domains as people write them, bounded so a long run cannot backtrack for long.
+// Anchored on "@" with the local part looked up behind it: most positions in a text hold no "@".
+const email = /@(?<=(?<![\w.%+-])([A-Za-z0-9][A-Za-z0-9._%+-]{0,63})@)((?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,24})(?![A-Za-z0-9-])/dg;
+// user@2x.png is an image name, not an address.
+const retinaSuffix = /^\d+(?:\.\d+)?x\./i;
+
+/**
+ * E-mail addresses are personal data rather than secrets. `git@host` is the SSH user of a remote
+ * (git@github.com:owner/repo.git), not a person, so it stays; every other address is masked,
+ * GitHub's noreply addresses included, as they name an account.
+ */
+function findEmails(text: string, report: ReportMatch): void {
+  for (const match of text.matchAll(email)) {
+    const localStart = match.indices?.[1]?.[0];
+    if (localStart === undefined || match[1]?.toLowerCase() === "git" || retinaSuffix.test(match[2] ?? "")) continue;
+    report({ kind: "email", start: localStart, end: match.index + match[0].length });
+  }
 }
 
 /** Every secret in the text, sorted by position and never overlapping. */
