@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { listScenarios, loadScenario } from "../../src/sim/scenario/load-scenario.js";
+import { OpenApiValidator } from "../../src/sim/github/openapi/openapi-validator.js";
 import { runScenario } from "../../src/sim/scenario/run-scenario.js";
+
+/** GitHub's API description, compiled once for the file: its cost is the simulator's, paid once. */
+const githubValidator = OpenApiValidator.load();
 
 describe("scenario files", () => {
   it("every scenario in fixtures/scenarios parses", () => {
@@ -19,7 +23,7 @@ describe("scenario files", () => {
 
 describe("happy: label to approved pull request", () => {
   it("plans, reviews the plan, implements, reviews the code, opens a PR that closes the issue, and finishes on approval", async () => {
-    const result = await runScenario(loadScenario("happy"));
+    const result = await runScenario(loadScenario("happy"), { githubValidator });
     expect(result.expectations.failures).toEqual([]);
     expect(result.task?.state).toBe("done");
     expect(result.task?.prUrl).toMatch(/\/acme\/calculator\/pull\/\d+$/);
@@ -58,7 +62,7 @@ describe("happy: label to approved pull request", () => {
 
 describe("unauthorized: an outsider adds the label", () => {
   it("creates no task, calls no model and answers with one comment", async () => {
-    const result = await runScenario(loadScenario("unauthorized"));
+    const result = await runScenario(loadScenario("unauthorized"), { githubValidator });
     expect(result.expectations.failures).toEqual([]);
     expect(result.tasksCreated).toBe(0);
     expect(result.llm.calls).toBe(0);
@@ -71,7 +75,7 @@ describe("unauthorized: an outsider adds the label", () => {
 
 describe("duplicate-delivery: the same X-GitHub-Delivery twice", () => {
   it("makes one task and one pull request", async () => {
-    const result = await runScenario(loadScenario("duplicate-delivery"));
+    const result = await runScenario(loadScenario("duplicate-delivery"), { githubValidator });
     expect(result.expectations.failures).toEqual([]);
     expect(result.webhooks.redeliveries).toBe(1);
     expect(result.tasksCreated).toBe(1);
@@ -82,7 +86,7 @@ describe("duplicate-delivery: the same X-GitHub-Delivery twice", () => {
 
 describe("red-ci-needs-human: CI fails", () => {
   it("hands the task to a person with the failing check named, and finishes when they approve", async () => {
-    const result = await runScenario(loadScenario("red-ci-needs-human"));
+    const result = await runScenario(loadScenario("red-ci-needs-human"), { githubValidator });
     expect(result.expectations.failures).toEqual([]);
     expect(result.events.map((e) => e.kind)).toContain("hand_to_human");
     expect(result.events.at(-1)).toMatchObject({ kind: "approve", from: "needs_human", to: "done" });
@@ -93,7 +97,7 @@ describe("red-ci-needs-human: CI fails", () => {
 
 describe("issue-closed: the issue is closed while the PR waits for review", () => {
   it("cancels the task and says who stopped it", async () => {
-    const result = await runScenario(loadScenario("issue-closed"));
+    const result = await runScenario(loadScenario("issue-closed"), { githubValidator });
     expect(result.expectations.failures).toEqual([]);
     expect(result.task?.failure).toBe("@mona closed the issue.");
   });
@@ -115,7 +119,7 @@ describe("relabelling a task that waits for a person", () => {
       ],
       expect: {},
     };
-    const result = await runScenario(scenario);
+    const result = await runScenario(scenario, { githubValidator });
     expect(result.expectations.failures).toEqual([]);
     expect(result.tasksCreated).toBe(2);
     expect(result.task).toMatchObject({ id: 2, state: "needs_human", pr: 3 });
@@ -128,7 +132,7 @@ describe("relabelling a task that waits for a person", () => {
 
 describe("the agent engine's scenarios", () => {
   it("plan-revision: the reviewer sends the first plan back; the revised plan is approved", async () => {
-    const result = await runScenario(loadScenario("plan-revision"));
+    const result = await runScenario(loadScenario("plan-revision"), { githubValidator });
     expect(result.expectations.failures).toEqual([]);
     expect(result.task?.rounds).toEqual({ plan: 2, codeReview: 1 });
     expect(result.events.map((e) => e.kind)).toEqual(expect.arrayContaining(["revise_plan", "approve_plan"]));
@@ -137,7 +141,7 @@ describe("the agent engine's scenarios", () => {
   });
 
   it("code-review-revision: the requested change is made on top of the first one and reaches the PR", async () => {
-    const result = await runScenario(loadScenario("code-review-revision"));
+    const result = await runScenario(loadScenario("code-review-revision"), { githubValidator });
     expect(result.expectations.failures).toEqual([]);
     expect(result.task?.rounds).toEqual({ plan: 1, codeReview: 2 });
     expect(result.events.map((e) => e.kind)).toEqual(expect.arrayContaining(["request_code_changes", "approve_code"]));
@@ -145,14 +149,14 @@ describe("the agent engine's scenarios", () => {
   });
 
   it("malformed-output: one repair round, then the task carries on", async () => {
-    const result = await runScenario(loadScenario("malformed-output"));
+    const result = await runScenario(loadScenario("malformed-output"), { githubValidator });
     expect(result.expectations.failures).toEqual([]);
     expect(result.llm.byRole.planner?.calls).toBe(2);
     expect(result.task?.state).toBe("done");
   });
 
   it("provider-outage: failures move to the fallback, the circuit opens, and reviews stay crossed", async () => {
-    const result = await runScenario(loadScenario("provider-outage"));
+    const result = await runScenario(loadScenario("provider-outage"), { githubValidator });
     expect(result.expectations.failures).toEqual([]);
     expect(result.llm.byProvider.anthropic).toMatchObject({ calls: 0, failed: 3 });
     expect(result.llm.byProvider.openai?.calls).toBe(4);
@@ -163,7 +167,7 @@ describe("the agent engine's scenarios", () => {
   });
 
   it("budget-exceeded: the call that could cross the cap is not made; the task waits with the spend shown", async () => {
-    const result = await runScenario(loadScenario("budget-exceeded"));
+    const result = await runScenario(loadScenario("budget-exceeded"), { githubValidator });
     expect(result.expectations.failures).toEqual([]);
     expect(result.budget.capUsd).toBe(0.1);
     expect(result.budget.spentUsd).toBeGreaterThan(0);
@@ -174,7 +178,7 @@ describe("the agent engine's scenarios", () => {
 
   it("secret-redaction: a key in a file the model reads never reaches a provider", async () => {
     const scenario = loadScenario("secret-redaction");
-    const result = await runScenario(scenario);
+    const result = await runScenario(scenario, { githubValidator });
     expect(result.expectations.failures).toEqual([]);
     expect(scenario.llm.forbidden).toHaveLength(1);
     expect(result.llm.leaks).toBe(0);
@@ -182,7 +186,7 @@ describe("the agent engine's scenarios", () => {
   });
 
   it("protected-path: a workflow edit and a planted key are refused, told to the model, and kept out of the PR", async () => {
-    const result = await runScenario(loadScenario("protected-path"));
+    const result = await runScenario(loadScenario("protected-path"), { githubValidator });
     expect(result.expectations.failures).toEqual([]);
     expect(result.task?.prFiles).toEqual(["src/operations.js"]);
     expect(result.task?.refusals).toEqual([

@@ -13,6 +13,7 @@ import type { Task } from "../../store/tasks.js";
 import { listTasks } from "../../store/tasks.js";
 import { CiSimulator } from "../ci/ci-simulator.js";
 import { GitHubSimulator } from "../github/github-simulator.js";
+import type { OpenApiValidator } from "../github/openapi/openapi-validator.js";
 import { WebhookDispatcher } from "../github/webhook-dispatcher.js";
 import { LlmSimulator } from "../llm/llm-simulator.js";
 import { narrateCi, narrateDelivery, narrateLlm, narrateSimChange, TaskEventFollower } from "./narrate-sources.js";
@@ -35,6 +36,8 @@ export interface ScenarioRunOptions {
   readonly realAnthropicKey?: string;
   readonly model?: string;
   readonly logLevel?: string;
+  /** A validator already loaded: compiling GitHub's schemas again for every run is the simulator's cost, not the app's. */
+  readonly githubValidator?: OpenApiValidator;
 }
 
 export class ScenarioFailure extends Error {
@@ -68,7 +71,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
   const narrate: Narrate = options.narrate ?? (() => undefined);
   const tmp = mkdtempSync(join(tmpdir(), "orchestrator-scenario-"));
   const databasePath = options.databasePath ?? join(tmp, "orchestrator.db");
-  const github = new GitHubSimulator();
+  const github = new GitHubSimulator(options.githubValidator ? { validator: options.githubValidator } : {});
   await github.start();
   const credentials = createAppCredentials(appId);
   const world = buildScenarioWorld(github, scenario, credentials);
