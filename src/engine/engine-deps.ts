@@ -9,6 +9,8 @@ import type { CircuitChange, CircuitOptions } from "./circuit-breaker.js";
 import { CircuitBreakers, defaultCircuitOptions } from "./circuit-breaker.js";
 import type { Clock } from "./clock.js";
 import { SnapshotCache } from "./snapshot-cache.js";
+import { RecentCache } from "./recent-cache.js";
+import type { RepoContext } from "../agents/prompt-context.js";
 import type { WorkerLog } from "./worker.js";
 
 /** What the engine is built from: every external system behind an interface, handed in once. */
@@ -27,6 +29,8 @@ export interface EngineDeps {
   readonly settings: Pick<Settings, "label" | "model" | "contextTokens" | "appId">;
   readonly log: WorkerLog;
   readonly snapshots: SnapshotCache;
+  /** Each task's repository context by base commit: every phase shows the agents the same text, built once. */
+  readonly contexts: RecentCache<RepoContext>;
 }
 
 /** The name of the check run that is each task's dashboard. */
@@ -55,5 +59,6 @@ export function createEngineDeps(parts: {
     settings: parts.settings,
     log: parts.log,
     snapshots: new SnapshotCache(),
+    contexts: new RecentCache(32),
   };
 }

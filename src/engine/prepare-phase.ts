@@ -25,5 +25,12 @@ export async function preparePhase(deps: EngineDeps, task: Task): Promise<PhaseS
   deps.snapshots.put(snapshot);
   const config = taskConfig(deps, task, snapshot);
   const issue = { number: task.issueNumber, title: task.issueTitle, body: task.issueBody };
-  return { github, snapshot, config, issue, context: buildRepoContext(snapshot, issue, deps.settings.contextTokens) };
+  // The issue text is frozen with the task, so the task and its base commit determine the context.
+  const key = `${task.id}@${snapshot.commitSha}`;
+  let context = deps.contexts.get(key);
+  if (!context) {
+    context = buildRepoContext(snapshot, issue, deps.settings.contextTokens);
+    deps.contexts.put(key, context);
+  }
+  return { github, snapshot, config, issue, context };
 }
