@@ -10,7 +10,7 @@ import { checkBudget, estimateCall } from "./budget.js";
 import type { ModelCallContext, ModelCallResult } from "./call-model.js";
 import { callModel, hashRequest } from "./call-model.js";
 import type { CircuitBreakers } from "./circuit-breaker.js";
-import { describeError, OrchestratorError, PermanentError } from "./errors.js";
+import { OrchestratorError, PermanentError } from "./errors.js";
 import type { WorkerLog } from "./worker.js";
 
 export interface RoutedContext extends ModelCallContext {
@@ -106,7 +106,7 @@ export async function callRouted(context: RoutedContext, call: RoutedCall): Prom
       else breakers.release(ref.provider);
       retryable ||= error.retryable;
       if (error.retryAfterMs !== undefined) retryAfterMs = Math.max(retryAfterMs ?? 0, error.retryAfterMs);
-      outcomes.push(`${refName(ref)}: ${describeError(error)}`);
+      outcomes.push(`${refName(ref)}: ${error.message}`);
       log.warn("model call failed; trying the next model of the chain", { taskId: call.taskId, role: call.role, model: refName(ref), error: error.message });
     }
   }

@@ -104,6 +104,13 @@ export class TaskEventFollower {
         this.#narrate("app", `task ${row.task_id} created: @${String(detail.requestedBy)} has ${String(detail.permission)} access, so the label counts`);
       } else if (row.kind === "model_call") {
         this.#narrate("app", `task ${row.task_id}: ${String(detail.role)} call recorded, $${Number(detail.costUsd).toFixed(4)}, ${String(detail.durationMs)} ms`);
+      } else if (row.kind === "route") {
+        const chain = Array.isArray(detail.chain) ? detail.chain.map(String) : [];
+        const fallbacks = chain.length > 1 ? `, then ${chain.slice(1).join(", ")}` : "";
+        this.#narrate("app", `task ${row.task_id}: routes the ${String(detail.role)} to ${chain[0] ?? "?"}${fallbacks} (risk ${String(detail.risk)})`);
+      } else if (row.kind === "fallback") {
+        const passed = Array.isArray(detail.passedOver) ? detail.passedOver.map(String) : [];
+        this.#narrate("app", `task ${row.task_id}: the ${String(detail.role)} fell back to ${String(detail.used)} after ${passed.join("; ")}`);
       } else if (row.to_state) {
         this.#narrate("app", `task ${row.task_id}: ${row.from_state ?? "new"} → ${row.to_state} (${row.kind})`);
       } else {
