@@ -7,7 +7,7 @@ import { renderTaskDashboard } from "../telemetry/render-task-dashboard.js";
 import { buildTaskReport } from "../telemetry/task-report.js";
 import type { EngineDeps } from "./engine-deps.js";
 import { dashboardCheckName } from "./engine-deps.js";
-import { redactForGitHub } from "./task-context.js";
+import { githubRedaction } from "./task-context.js";
 import type { TaskState } from "./task-states.js";
 
 const finalConclusion: Partial<Record<TaskState, CheckConclusion>> = {
@@ -27,11 +27,12 @@ export async function reportProgress(deps: EngineDeps, github: GitHubGateway, ta
   const report = buildTaskReport(db, taskId);
   let task = report.task;
   const repo = { owner: task.owner, repo: task.repo };
+  const redact = githubRedaction(deps, task.id);
 
   const comment = await github.upsertIssueComment(repo, task.issueNumber, {
     commentId: task.progressCommentId,
     marker: progressMarker(task.id),
-    body: redactForGitHub(deps, task.id, renderProgressComment(report)),
+    body: redact(renderProgressComment(report)),
     since: new Date(task.createdAt).toISOString(),
   });
   if (comment.id !== task.progressCommentId) task = updateTask(db, task.id, clock.now(), { progressCommentId: comment.id });
@@ -47,7 +48,7 @@ export async function reportProgress(deps: EngineDeps, github: GitHubGateway, ta
       ...(conclusion ? { conclusion } : {}),
       output: {
         title: `${task.state.replace(/_/g, " ")} · ${formatUsd(report.totals.costUsd)} · ${report.totals.calls} model calls`,
-        summary: redactForGitHub(deps, task.id, renderTaskDashboard(report, clock.now())),
+        summary: redact(renderTaskDashboard(report, clock.now())),
       },
     });
     if (run.id !== task.checkRunId) task = updateTask(db, task.id, clock.now(), { checkRunId: run.id });

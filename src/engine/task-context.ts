@@ -29,12 +29,13 @@ export function taskConfig(deps: EngineDeps, task: Task, snapshot: RepoSnapshot)
 }
 
 /**
- * Text the task is about to show on GitHub (comments, the pull request, the dashboard), with
- * secrets masked, and e-mail addresses too where the repository asks for it.
+ * The masking for what a task shows on GitHub (comments, the pull request, the dashboard):
+ * secrets, and e-mail addresses too where the repository asks. The task's config is read once.
  */
-export function redactForGitHub(deps: Pick<EngineDeps, "db">, taskId: number, text: string): string {
+export function githubRedaction(deps: Pick<EngineDeps, "db">, taskId: number): (text: string) => string {
   const config = repoConfigSchema.safeParse(loadArtifact(deps.db, taskId, "config"));
-  return redactSecrets(text, { emails: config.success && config.data.redaction.emails }).text;
+  const emails = config.success && config.data.redaction.emails;
+  return (text) => redactSecrets(text, { emails }).text;
 }
 
 /** A role's model, bound to a task: routed, budgeted, redacted, recorded and replayable. */

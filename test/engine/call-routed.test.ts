@@ -4,7 +4,6 @@ import type { RoutedContext, RoutedResult } from "../../src/engine/call-routed.j
 import { callRouted, ProvidersUnavailableError } from "../../src/engine/call-routed.js";
 import type { CircuitOptions } from "../../src/engine/circuit-breaker.js";
 import { CircuitBreakers } from "../../src/engine/circuit-breaker.js";
-import type { Clock } from "../../src/engine/clock.js";
 import { isRetryable, retryAfterMs } from "../../src/engine/errors.js";
 import { createTask } from "../../src/engine/transitions.js";
 import type { WorkerLog } from "../../src/engine/worker.js";
@@ -21,6 +20,7 @@ import type { Db } from "../../src/store/open-database.js";
 import { listTaskEvents } from "../../src/store/task-events.js";
 import { rejection, useLlmSimulator } from "../sim/llm-test-helpers.js";
 import { sampleTask, useDatabase } from "../support/temp-database.js";
+import { ManualClock } from "../support/manual-clock.js";
 
 const database = useDatabase();
 const startSim = useLlmSimulator();
@@ -49,15 +49,6 @@ function request(text = "Write the plan for issue #1."): AgentRequest {
   return { system: [{ type: "text", text: "You are the planner." }], messages: [{ role: "user", content: [{ type: "text", text }] }], tools: [], maxTokens: 1024 };
 }
 
-class ManualClock implements Clock {
-  #at = 1_000_000;
-  now(): number {
-    return this.#at;
-  }
-  advance(ms: number): void {
-    this.#at += ms;
-  }
-}
 
 interface Harness {
   readonly db: Db;

@@ -1,18 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { CircuitChange } from "../../src/engine/circuit-breaker.js";
 import { CircuitBreakers, defaultCircuitOptions } from "../../src/engine/circuit-breaker.js";
-import type { Clock } from "../../src/engine/clock.js";
+import { ManualClock } from "../support/manual-clock.js";
 
-/** A clock the test moves by hand. */
-class ManualClock implements Clock {
-  #at = 1_000_000;
-  now(): number {
-    return this.#at;
-  }
-  advance(ms: number): void {
-    this.#at += ms;
-  }
-}
 
 const options = { failureThreshold: 3, coolDownMs: 60_000 };
 

@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Clock } from "../../src/engine/clock.js";
 import { systemClock } from "../../src/engine/clock.js";
 import { OrchestratorError, PermanentError } from "../../src/engine/errors.js";
 import { TaskState } from "../../src/engine/task-states.js";
@@ -11,6 +10,7 @@ import { claimJob, countJobs, enqueueJob } from "../../src/store/jobs.js";
 import type { Db } from "../../src/store/open-database.js";
 import { insertTask } from "../../src/store/tasks.js";
 import { sampleTask, useDatabase } from "../support/temp-database.js";
+import { ManualClock } from "../support/manual-clock.js";
 
 const database = useDatabase();
 const workers: Worker[] = [];
@@ -19,13 +19,6 @@ afterEach(async () => {
   await Promise.all(workers.splice(0).map((w) => w.stop()));
 });
 
-/** Time that moves only when the test says so. */
-class ManualClock implements Clock {
-  constructor(public at: number) {}
-  now(): number {
-    return this.at;
-  }
-}
 
 interface LogLine {
   readonly level: "info" | "warn" | "error";

@@ -10,7 +10,7 @@ import { branchName } from "../branch-name.js";
 import type { EngineDeps } from "../engine-deps.js";
 import { PermanentError } from "../errors.js";
 import { reportProgress } from "../report-progress.js";
-import { redactForGitHub, repoOf } from "../task-context.js";
+import { githubRedaction, repoOf } from "../task-context.js";
 import { awaitCi } from "../transitions.js";
 import { changeSetSchema } from "../change-set.js";
 
@@ -58,7 +58,7 @@ export async function runPushing(deps: EngineDeps, task: Task): Promise<void> {
       base: task.defaultBranch,
       title: task.issueTitle,
       draft: false,
-      body: redactForGitHub(deps, task.id, [
+      body: githubRedaction(deps, task.id)([
         progressMarker(task.id),
         neutralizeGitHubReferences(changeSet.summary),
         "",
