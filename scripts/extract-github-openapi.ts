@@ -67,6 +67,12 @@ const OPERATION_IDS = [
   "actions/list-jobs-for-workflow-run",
   "actions/re-run-workflow-failed-jobs",
   "actions/download-job-logs-for-workflow-run",
+  "actions/get-job-for-workflow-run",
+  "actions/re-run-job-for-workflow-run",
+  "checks/rerequest-suite",
+  "pulls/get-review-comment",
+  "pulls/list-comments-for-review",
+  "reactions/create-for-issue-comment",
 ] as const;
 
 const HTTP_METHODS = new Set(["get", "put", "post", "delete", "options", "head", "patch", "trace"]);
