@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
-import type { SimCheckRun, SimCheckSuite, SimPull, SimReview } from "../../src/sim/github/sim-model.js";
+import type { SimCheckRun, SimCheckSuite, SimPull, SimReview, SimReviewComment } from "../../src/sim/github/sim-model.js";
 import { fullRepositoryView } from "../../src/sim/github/views/index.js";
 import { validateWebhookPayload } from "../../src/sim/github/webhook-schema.js";
 import {
@@ -8,8 +8,10 @@ import {
   checkSuitePayload,
   installationCreatedPayload,
   issueCommentCreatedPayload,
+  issuesEditedPayload,
   issuesLabeledPayload,
   pullRequestPayload,
+  pullRequestReviewCommentCreatedPayload,
   pullRequestReviewSubmittedPayload,
 } from "../../src/sim/github/webhooks/index.js";
 import { buildWorld, later, urls } from "./sample-world.js";
@@ -38,14 +40,34 @@ const queuedRun: SimCheckRun = { ...required(runningRun, "run 91"), status: "que
 const context = { repo, installation, sender: mona };
 const botContext = { repo, installation, sender: bot };
 const reviewIn = (state: SimReview["state"]): SimReview => ({ ...review, state });
+const draft: SimPull = { ...pull, draft: true };
+const lineComment: SimReviewComment = {
+  id: 95,
+  pullNumber: 2,
+  reviewId: 70,
+  user: hubot,
+  path: "src/calc.js",
+  line: 2,
+  side: "RIGHT",
+  body: "Name it `subtract`?",
+  commitId: world.headSha,
+  inReplyTo: null,
+  diffHunk: "@@ -1 +1,2 @@\n export const add = (a, b) => a + b;\n+export const sub = (a, b) => a - b;",
+  position: 2,
+  createdAt: later,
+  updatedAt: later,
+};
+const replyComment: SimReviewComment = { ...lineComment, id: 96, user: bot, body: "Kept `sub` to match `add`.", inReplyTo: 95 };
 
 type Build = () => Record<string, unknown>;
 
 const deliveries: [string, string, string, Build][] = [
   ["issues", "labeled", "a labelled issue", () => issuesLabeledPayload(urls, { ...context, issue, label })],
+  ["issues", "edited", "an issue whose title and body were edited", () => issuesEditedPayload(urls, { ...context, issue, changes: { title: { from: "Add sub" }, body: { from: "" } } })],
   ["issue_comment", "created", "a comment on an issue", () => issueCommentCreatedPayload(urls, { ...botContext, issue, comment })],
   ["issue_comment", "created", "a comment on a pull request", () => issueCommentCreatedPayload(urls, { ...context, issue: pullIssue, comment: { ...comment, issueNumber: 2, user: mona } })],
   ["pull_request", "opened", "an opened pull request", () => pullRequestPayload(urls, { ...botContext, action: "opened", pull })],
+  ["pull_request", "opened", "an opened draft", () => pullRequestPayload(urls, { ...botContext, action: "opened", pull: draft })],
   ["pull_request", "synchronize", "a pushed-to pull request", () => pullRequestPayload(urls, { ...botContext, action: "synchronize", pull, before: world.baseSha })],
   ["pull_request", "closed", "a merged pull request", () => pullRequestPayload(urls, { ...context, action: "closed", pull: merged })],
   ["pull_request", "closed", "a pull request closed unmerged", () => pullRequestPayload(urls, { ...context, action: "closed", pull: closedUnmerged })],
@@ -53,6 +75,8 @@ const deliveries: [string, string, string, Build][] = [
   ["pull_request_review", "submitted", "an approval", () => pullRequestReviewSubmittedPayload(urls, { ...context, sender: hubot, pull, review: reviewIn("APPROVED") })],
   ["pull_request_review", "submitted", "a change request", () => pullRequestReviewSubmittedPayload(urls, { ...context, sender: hubot, pull, review: reviewIn("CHANGES_REQUESTED") })],
   ["pull_request_review", "submitted", "a comment review", () => pullRequestReviewSubmittedPayload(urls, { ...context, sender: hubot, pull, review: reviewIn("COMMENTED") })],
+  ["pull_request_review_comment", "created", "a line comment in a review", () => pullRequestReviewCommentCreatedPayload(urls, { ...context, sender: hubot, pull, comment: lineComment })],
+  ["pull_request_review_comment", "created", "a reply in a thread", () => pullRequestReviewCommentCreatedPayload(urls, { ...botContext, pull, comment: replyComment })],
   ["check_suite", "requested", "a requested suite", () => checkSuitePayload(urls, { ...botContext, action: "requested", suite: queuedSuite, app, runs: [], pulls: [pull] })],
   ["check_suite", "completed", "a completed suite", () => checkSuitePayload(urls, { ...botContext, action: "completed", suite: completedSuite, app, runs: world.runs, pulls: [pull] })],
   ["check_run", "created", "a created run", () => checkRunPayload(urls, { ...botContext, action: "created", run: queuedRun, suite: queuedSuite, app, pulls: [pull] })],
@@ -145,6 +169,11 @@ describe("what the payloads say", () => {
       (state) => pullRequestReviewSubmittedPayload(urls, { ...context, sender: hubot, pull, review: reviewIn(state) }).review.state,
     );
     expect(states).toEqual(["approved", "changes_requested", "commented"]);
+  });
+
+  it("links a reply to its thread's top comment, and only a reply", () => {
+    expect(pullRequestReviewCommentCreatedPayload(urls, { ...botContext, pull, comment: replyComment }).comment).toMatchObject({ id: 96, in_reply_to_id: 95, line: 2, side: "RIGHT" });
+    expect(pullRequestReviewCommentCreatedPayload(urls, { ...context, pull, comment: lineComment }).comment).not.toHaveProperty("in_reply_to_id");
   });
 
   it("carries before and after only on synchronize, and insists on before", () => {

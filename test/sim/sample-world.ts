@@ -86,7 +86,7 @@ export function buildWorld(): World {
       detailsUrl: null,
       startedAt: later,
       completedAt: later,
-      output: { title: "Tests pass", summary: "2 of 2", text: null, annotationsCount: 0 },
+      output: { title: "Tests pass", summary: "2 of 2", text: null, annotations: [] },
     },
     {
       id: 91,
@@ -100,7 +100,7 @@ export function buildWorld(): World {
       detailsUrl: "https://example.com/runs/91",
       startedAt: later,
       completedAt: null,
-      output: { title: null, summary: null, text: null, annotationsCount: 0 },
+      output: { title: null, summary: null, text: null, annotations: [] },
     },
   ];
   const repo: SimRepo = {
@@ -120,8 +120,11 @@ export function buildWorld(): World {
       [2, { id: 502, number: 2, title: "Add sub", body: "Closes #1", user: bot, state: "open", labels: [], comments: 0, createdAt: later, updatedAt: later, closedAt: null, pullRequest: true }],
     ]),
     comments: new Map([[50, { id: 50, issueNumber: 1, body: "On it.", user: bot, createdAt: at, updatedAt: at }]]),
+    commentReactions: new Map(),
     pulls: new Map([[2, pull]]),
     reviews: new Map([[70, { id: 70, pullNumber: 2, user: hubot, body: "Looks good", state: "APPROVED", commitId: headSha, submittedAt: later }]]),
+    reviewComments: new Map(),
+    resolvedThreads: new Set(),
     checkSuites: new Map([[80, { id: 80, appId: app.id, headSha, headBranch: pull.headRef, status: "in_progress", conclusion: null, createdAt: later, updatedAt: later }]]),
     checkRuns: new Map(runs.map((run) => [run.id, run])),
     nextNumber: 3,

@@ -1,15 +1,16 @@
 import type { SimChange } from "./sim-changes.js";
-import type { SimCheckRun, SimCheckSuite, SimConclusion, SimRepo, SimUser } from "./sim-model.js";
+import type { SimCheckRun, SimCheckSuite, SimConclusion, SimRepo, SimUser, SimWorkflowRun } from "./sim-model.js";
 import type { SimWorld } from "./sim-world.js";
 
 /** A suite reports the most severe conclusion among its runs, in GitHub's order. */
 const severity: readonly SimConclusion[] = ["action_required", "cancelled", "timed_out", "failure", "neutral", "success", "skipped"];
 
-export function suiteFor(world: SimWorld, repo: SimRepo, appId: number, headSha: string, headBranch: string | null): SimCheckSuite {
+/** The app's suite for a commit, made on first use; `workflowRun` makes a GitHub Actions suite's workflow run with it. */
+export function suiteFor(world: SimWorld, repo: SimRepo, appId: number, headSha: string, headBranch: string | null, workflowRun?: () => SimWorkflowRun): SimCheckSuite {
   const existing = [...repo.checkSuites.values()].find((s) => s.appId === appId && s.headSha === headSha);
   if (existing) return existing;
   const now = world.now();
-  const suite: SimCheckSuite = { id: world.nextId(), appId, headSha, headBranch, status: "queued", conclusion: null, createdAt: now, updatedAt: now };
+  const suite: SimCheckSuite = { id: world.nextId(), appId, headSha, headBranch, status: "queued", conclusion: null, createdAt: now, updatedAt: now, ...(workflowRun ? { workflowRun: workflowRun() } : {}) };
   repo.checkSuites.set(suite.id, suite);
   return suite;
 }
@@ -19,9 +20,27 @@ export function branchOf(repo: SimRepo, sha: string): string | null {
   return null;
 }
 
-/** Recomputes a suite from its runs after one changed; emits `check_suite.completed` when it completes. */
+/** The most recent run of each check (per app and name): a re-run supersedes the run it repeats. */
+export function latestRuns<R extends SimCheckRun>(runs: readonly R[]): R[] {
+  const latest = new Map<string, R>();
+  for (const run of runs) {
+    const key = `${run.appId}/${run.name}`;
+    const seen = latest.get(key);
+    if (!seen || run.id > seen.id) latest.set(key, run);
+  }
+  return runs.filter((r) => latest.get(`${r.appId}/${r.name}`) === r);
+}
+
+export function runsOfSuite(repo: SimRepo, suite: SimCheckSuite): SimCheckRun[] {
+  return [...repo.checkRuns.values()].filter((r) => r.suiteId === suite.id);
+}
+
+/**
+ * Recomputes a suite from its latest runs after one changed; emits `check_suite.completed` each time
+ * it completes (again, after a re-run).
+ */
 export function settleSuite(world: SimWorld, repo: SimRepo, suite: SimCheckSuite, sender: SimUser, emit: (change: SimChange) => void): void {
-  const runs: SimCheckRun[] = [...repo.checkRuns.values()].filter((r) => r.suiteId === suite.id);
+  const runs = latestRuns(runsOfSuite(repo, suite));
   const wasCompleted = suite.status === "completed";
   suite.updatedAt = world.now();
   if (runs.length > 0 && runs.every((r) => r.status === "completed")) {

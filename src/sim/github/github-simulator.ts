@@ -3,6 +3,8 @@ import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { verifyAppJwt } from "./app-jwt.js";
 import { buildTarball } from "./codeload.js";
+import { answerGraphql } from "./graphql/answer-graphql.js";
+import { isJobLogPath, jobLogAt, jobLogOperation } from "./job-logs.js";
 import type { MatchedOperation } from "./openapi/index.js";
 import { notFoundBody, OpenApiValidator, validationFailedBody } from "./openapi/index.js";
 import { codeloadOperation, RequestLog } from "./request-log.js";
@@ -78,6 +80,18 @@ export class GitHubSimulator {
       this.requests.add({ operationId: codeloadOperation, method, path: url.pathname, status, invalid: status === 200 ? null : "no such archive", responseIssues: [], at: this.world.nowMs() });
       return;
     }
+    if (isJobLogPath(url.pathname)) {
+      const log = jobLogAt(this.world, url.pathname);
+      if (log === undefined) res.writeHead(404).end("Not Found");
+      else res.writeHead(200, { "content-type": "text/plain; charset=utf-8" }).end(log);
+      this.requests.add({ operationId: jobLogOperation, method, path: url.pathname, status: log === undefined ? 404 : 200, invalid: log === undefined ? "no such job log" : null, responseIssues: [], at: this.world.nowMs() });
+      return;
+    }
+
+    if (url.pathname === "/graphql" && method === "POST") {
+      await this.#graphql(req, raw, url.pathname, res);
+      return;
+    }
 
     const op = this.#validator.match(method, url.pathname);
     const record = (status: number, invalid: string | null, responseIssues: readonly string[] = []): void => {
@@ -129,7 +143,7 @@ export class GitHubSimulator {
       });
     } catch (error) {
       if (!(error instanceof SimHttpError)) throw error;
-      record(error.status, error.message);
+      record(error.status, error.expected ? null : error.message);
       send(res, error.status, error.body);
       return;
     }
@@ -138,13 +152,33 @@ export class GitHubSimulator {
     send(res, result.status, result.body, result.headers);
   }
 
+  /** GitHub's GraphQL API is one endpoint outside the REST description; graphql-js parses and checks what it is sent. */
+  async #graphql(req: IncomingMessage, raw: Buffer, path: string, res: ServerResponse): Promise<void> {
+    const at = this.world.nowMs();
+    const caller = this.#authenticateInstallation(req);
+    if ("error" in caller) {
+      this.requests.add({ operationId: "graphql", method: "POST", path, status: 401, invalid: caller.error, responseIssues: [], at });
+      send(res, 401, { message: caller.error, documentation_url: "https://docs.github.com/graphql", status: "401" });
+      return;
+    }
+    const answer = await answerGraphql({ ...caller, world: this.world, urls: this.urls, emit: (change) => { this.emit(change); } }, raw);
+    this.requests.add({ operationId: answer.operationId, method: "POST", path, status: answer.status, invalid: answer.invalid, responseIssues: [], at });
+    send(res, answer.status, answer.body, { "x-ratelimit-resource": "graphql" });
+  }
+
   #authenticate(req: IncomingMessage, op: MatchedOperation): Caller | { error: string } {
-    const [scheme = "", credential = ""] = (req.headers.authorization ?? "").split(" ");
     if (jwtOperations.has(op.operationId)) {
+      const [scheme = "", credential = ""] = (req.headers.authorization ?? "").split(" ");
       if (scheme.toLowerCase() !== "bearer") return { error: "A JSON web token could not be decoded" };
       const verified = verifyAppJwt(this.world, credential);
       return "error" in verified ? verified : { app: verified.app, installation: null };
     }
+    return this.#authenticateInstallation(req);
+  }
+
+  /** An installation access token, as every call but the app's own (JWT) ones needs. */
+  #authenticateInstallation(req: IncomingMessage): { app: SimApp; installation: SimInstallation } | { error: string } {
+    const [scheme = "", credential = ""] = (req.headers.authorization ?? "").split(" ");
     if (!["token", "bearer"].includes(scheme.toLowerCase())) return { error: "Requires authentication" };
     const token = this.world.tokens.get(credential);
     if (!token || token.expiresAt <= this.world.nowMs()) return { error: "Bad credentials" };

@@ -6,9 +6,11 @@ import {
   checkSuitePayload,
   issueCommentCreatedPayload,
   issuesClosedPayload,
+  issuesEditedPayload,
   issuesLabeledPayload,
   issuesUnlabeledPayload,
   pullRequestPayload,
+  pullRequestReviewCommentCreatedPayload,
   pullRequestReviewSubmittedPayload,
 } from "./webhooks/index.js";
 
@@ -32,6 +34,8 @@ export function payloadForChange(
       return { event: "issues", payload: issuesUnlabeledPayload(urls, { ...base, issue: change.issue, label: change.label }) };
     case "issues.closed":
       return { event: "issues", payload: issuesClosedPayload(urls, { ...base, issue: change.issue }) };
+    case "issues.edited":
+      return { event: "issues", payload: issuesEditedPayload(urls, { ...base, issue: change.issue, changes: change.changes }) };
     case "issue_comment.created":
       return { event: "issue_comment", payload: issueCommentCreatedPayload(urls, { ...base, issue: change.issue, comment: change.comment }) };
     case "pull_request":
@@ -48,6 +52,8 @@ export function payloadForChange(
       };
     case "pull_request_review.submitted":
       return { event: "pull_request_review", payload: pullRequestReviewSubmittedPayload(urls, { ...base, pull: change.pull, review: change.review, findUser }) };
+    case "pull_request_review_comment.created":
+      return { event: "pull_request_review_comment", payload: pullRequestReviewCommentCreatedPayload(urls, { ...base, pull: change.pull, comment: change.comment, findUser }) };
     case "check_run": {
       const suite = change.repo.checkSuites.get(change.run.suiteId);
       if (!suite) return undefined;

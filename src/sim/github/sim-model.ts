@@ -65,6 +65,15 @@ export interface SimComment {
   updatedAt: string;
 }
 
+export type SimReactionContent = "+1" | "-1" | "laugh" | "confused" | "heart" | "hooray" | "rocket" | "eyes";
+
+export interface SimReaction {
+  readonly id: number;
+  readonly user: SimUser;
+  readonly content: SimReactionContent;
+  readonly createdAt: string;
+}
+
 export interface SimPull {
   readonly id: number;
   readonly number: number;
@@ -96,6 +105,28 @@ export interface SimReview {
   readonly submittedAt: string;
 }
 
+/**
+ * A comment on a line of a pull request's diff (the right side: the file at `commitId`). A thread
+ * is a top comment (`inReplyTo` null) and the comments that reply to it; replies repeat its anchor.
+ */
+export interface SimReviewComment {
+  readonly id: number;
+  readonly pullNumber: number;
+  readonly reviewId: number;
+  readonly user: SimUser;
+  readonly path: string;
+  readonly line: number;
+  readonly side: "RIGHT";
+  body: string;
+  readonly commitId: string;
+  readonly inReplyTo: number | null;
+  /** Where the line sat in the diff when the comment was made: GitHub's `diff_hunk` and `position`. */
+  readonly diffHunk: string;
+  readonly position: number;
+  readonly createdAt: string;
+  updatedAt: string;
+}
+
 export type SimCheckStatus = "queued" | "in_progress" | "completed";
 export type SimConclusion = "success" | "failure" | "neutral" | "cancelled" | "skipped" | "timed_out" | "action_required";
 
@@ -108,6 +139,48 @@ export interface SimCheckSuite {
   conclusion: SimConclusion | null;
   readonly createdAt: string;
   updatedAt: string;
+  /** Set on GitHub Actions' suites: the workflow run the suite belongs to (its own id, not the suite's). */
+  readonly workflowRun?: SimWorkflowRun;
+}
+
+/** One run of a workflow; re-running any of its jobs starts its next attempt. */
+export interface SimWorkflowRun {
+  readonly id: number;
+  readonly name: string;
+  /** The workflow file, `.github/workflows/ci.yml`. */
+  readonly path: string;
+  readonly workflowId: number;
+  /** Counts the repository's workflow runs from 1, as GitHub's run numbers do. */
+  readonly runNumber: number;
+  readonly event: string;
+  readonly actor: SimUser;
+  attempt: number;
+}
+
+export interface SimAnnotation {
+  readonly path: string;
+  readonly startLine: number;
+  readonly endLine: number;
+  readonly startColumn: number | null;
+  readonly endColumn: number | null;
+  readonly level: "notice" | "warning" | "failure";
+  readonly title: string | null;
+  readonly message: string;
+  readonly rawDetails: string | null;
+}
+
+/**
+ * What makes a check run a GitHub Actions job: the job id is the check run's id (as on GitHub),
+ * its workflow run is its suite's `workflowRun`.
+ */
+export interface SimJob {
+  /** The workflow run's attempt this job ran in. */
+  readonly runAttempt: number;
+  readonly createdAt: string;
+  /** The one step that does the work, named as Actions names a `run:` step (`Run node --test`). */
+  readonly stepName: string;
+  /** The plain-text log GitHub serves once the job has completed. */
+  log: string | null;
 }
 
 export interface SimCheckRun {
@@ -122,7 +195,9 @@ export interface SimCheckRun {
   detailsUrl: string | null;
   startedAt: string;
   completedAt: string | null;
-  output: { title: string | null; summary: string | null; text: string | null; annotationsCount: number };
+  output: { title: string | null; summary: string | null; text: string | null; annotations: SimAnnotation[] };
+  /** Set on check runs GitHub Actions made: each is a job of a workflow run. */
+  readonly job?: SimJob;
 }
 
 export interface SimRepo {
@@ -139,8 +214,13 @@ export interface SimRepo {
   readonly labels: Map<string, SimLabel>;
   readonly issues: Map<number, SimIssue>;
   readonly comments: Map<number, SimComment>;
+  /** Reactions on issue comments, by comment id, in the order given; one per user and content. */
+  readonly commentReactions: Map<number, SimReaction[]>;
   readonly pulls: Map<number, SimPull>;
   readonly reviews: Map<number, SimReview>;
+  readonly reviewComments: Map<number, SimReviewComment>;
+  /** The top comments of resolved review threads. */
+  readonly resolvedThreads: Set<number>;
   readonly checkSuites: Map<number, SimCheckSuite>;
   readonly checkRuns: Map<number, SimCheckRun>;
   /** Issues and pull requests share one number sequence. */

@@ -24,6 +24,16 @@ interface Endpoint {
   readonly secret: string;
 }
 
+/** Deliveries a scenario wants lost: the next `remaining` of `event` (and `action`, if given). */
+interface DropRule {
+  readonly event: string;
+  readonly action: string | undefined;
+  remaining: number;
+}
+
+/** The error a lost delivery is recorded with. */
+export const droppedDeliveryError = "dropped by the scenario";
+
 export function signPayload(secret: string, body: string): string {
   return `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
 }
@@ -37,6 +47,7 @@ export class WebhookDispatcher {
   readonly #endpoints = new Map<number, Endpoint>();
   readonly #records: WebhookDeliveryRecord[] = [];
   readonly #sent = new Map<string, { appId: number; event: string; body: string }>();
+  readonly #drops: DropRule[] = [];
   #queue: Promise<unknown> = Promise.resolve();
   readonly #onDelivery: ((record: WebhookDeliveryRecord) => void) | undefined;
 
@@ -56,6 +67,15 @@ export class WebhookDispatcher {
     return this.#records;
   }
 
+  /**
+   * Loses the next `count` deliveries of `event` (of `action`, when given), as when the app was
+   * unreachable: GitHub records them as failed and never retries; "Redeliver" still can.
+   */
+  dropNext(event: string, action?: string, count = 1): void {
+    if (!Number.isInteger(count) || count < 1) throw new Error(`dropNext needs a positive whole count, not ${count}.`);
+    this.#drops.push({ event, action, remaining: count });
+  }
+
   /** Resolves once every delivery queued so far has been answered. */
   async idle(): Promise<void> {
     let seen: Promise<unknown>;
@@ -71,7 +91,8 @@ export class WebhookDispatcher {
     const body = JSON.stringify(payload);
     this.#sent.set(id, { appId, event, body });
     const issues = validateWebhookPayload(event, payload).map((i) => i.message);
-    return this.#enqueue(id, appId, event, typeof payload.action === "string" ? payload.action : null, body, issues, false);
+    const action = typeof payload.action === "string" ? payload.action : null;
+    return this.#enqueue(id, appId, event, action, body, issues, { redelivery: false, dropped: this.#takeDrop(event, action) });
   }
 
   /** Sends a delivery again with the same X-GitHub-Delivery, as "Redeliver" in GitHub's settings does. */
@@ -79,7 +100,17 @@ export class WebhookDispatcher {
     const sent = this.#sent.get(deliveryId);
     if (!sent) throw new Error(`No delivery ${deliveryId} to redeliver.`);
     const action = (JSON.parse(sent.body) as { action?: unknown }).action;
-    return this.#enqueue(deliveryId, sent.appId, sent.event, typeof action === "string" ? action : null, sent.body, [], true);
+    return this.#enqueue(deliveryId, sent.appId, sent.event, typeof action === "string" ? action : null, sent.body, [], { redelivery: true, dropped: false });
+  }
+
+  /** Whether a drop rule claims this delivery; rules are used up in the order they were given. */
+  #takeDrop(event: string, action: string | null): boolean {
+    const index = this.#drops.findIndex((rule) => rule.event === event && (rule.action === undefined || rule.action === action));
+    const rule = this.#drops[index];
+    if (rule === undefined) return false;
+    rule.remaining -= 1;
+    if (rule.remaining === 0) this.#drops.splice(index, 1);
+    return true;
   }
 
   #fanOut(change: SimChange): void {
@@ -94,13 +125,23 @@ export class WebhookDispatcher {
     }
   }
 
-  #enqueue(id: string, appId: number, event: string, action: string | null, body: string, payloadIssues: string[], redelivery: boolean): Promise<WebhookDeliveryRecord> {
+  #enqueue(
+    id: string,
+    appId: number,
+    event: string,
+    action: string | null,
+    body: string,
+    payloadIssues: string[],
+    { redelivery, dropped }: { readonly redelivery: boolean; readonly dropped: boolean },
+  ): Promise<WebhookDeliveryRecord> {
     const run = this.#queue.then(async () => {
       const endpoint = this.#endpoints.get(appId);
       const started = performance.now();
       let status: number | null = null;
       let error: string | null = null;
-      if (!endpoint) {
+      if (dropped) {
+        error = droppedDeliveryError;
+      } else if (!endpoint) {
         error = `app ${appId} has no webhook endpoint`;
       } else {
         try {

@@ -1,12 +1,23 @@
 import { z } from "zod";
-import { branchOf, settleSuite, suiteFor } from "../check-suites.js";
-import type { SimCheckRun, SimRepo } from "../sim-model.js";
-import { checkRunView, checkSuiteView } from "../views/index.js";
+import { branchOf, latestRuns, runsOfSuite, settleSuite, suiteFor } from "../check-suites.js";
+import type { SimAnnotation, SimCheckRun, SimRepo } from "../sim-model.js";
+import { annotationView, checkRunView, checkSuiteView } from "../views/index.js";
 import type { RouteContext, RouteHandler } from "./route-context.js";
-import { intParam, notFound, param, requireRepo, SimHttpError, unprocessable } from "./route-context.js";
+import { intParam, notFound, paginate, param, requireRepo, SimHttpError, unprocessable } from "./route-context.js";
 
 const conclusion = z.enum(["success", "failure", "neutral", "cancelled", "skipped", "timed_out", "action_required"]);
-const output = z.object({ title: z.string().optional(), summary: z.string(), text: z.string().optional(), annotations: z.array(z.unknown()).optional() });
+const annotation = z.object({
+  path: z.string(),
+  start_line: z.number().int(),
+  end_line: z.number().int(),
+  start_column: z.number().int().optional(),
+  end_column: z.number().int().optional(),
+  annotation_level: z.enum(["notice", "warning", "failure"]),
+  message: z.string(),
+  title: z.string().optional(),
+  raw_details: z.string().optional(),
+});
+const output = z.object({ title: z.string().optional(), summary: z.string(), text: z.string().optional(), annotations: z.array(annotation).optional() });
 const runFields = z.object({
   name: z.string().optional(),
   details_url: z.string().optional(),
@@ -32,6 +43,20 @@ function checkOutput(ctx: RouteContext, fields: z.infer<typeof runFields>): void
   if (fields.status === "completed" && fields.conclusion === undefined) throw unprocessable(ctx, "CheckRun", "conclusion", "missing_field");
 }
 
+function toAnnotation(a: z.infer<typeof annotation>): SimAnnotation {
+  return {
+    path: a.path,
+    startLine: a.start_line,
+    endLine: a.end_line,
+    startColumn: a.start_column ?? null,
+    endColumn: a.end_column ?? null,
+    level: a.annotation_level,
+    title: a.title ?? null,
+    message: a.message,
+    rawDetails: a.raw_details ?? null,
+  };
+}
+
 function apply(ctx: RouteContext, run: SimCheckRun, fields: z.infer<typeof runFields>): void {
   if (fields.external_id !== undefined) run.externalId = fields.external_id;
   if (fields.details_url !== undefined) run.detailsUrl = fields.details_url;
@@ -40,7 +65,8 @@ function apply(ctx: RouteContext, run: SimCheckRun, fields: z.infer<typeof runFi
       title: fields.output.title ?? run.output.title,
       summary: fields.output.summary,
       text: fields.output.text ?? run.output.text,
-      annotationsCount: run.output.annotationsCount + (fields.output.annotations?.length ?? 0),
+      // GitHub adds each request's annotations to those the run already has.
+      annotations: [...run.output.annotations, ...(fields.output.annotations ?? []).map(toAnnotation)],
     };
   }
   if (fields.conclusion !== undefined) {
@@ -58,21 +84,18 @@ function requireRun(ctx: RouteContext, repo: SimRepo): SimCheckRun {
   return run;
 }
 
-/** `filter=latest` (GitHub's default) keeps the most recent run of each check (per app and name); `all` keeps every run. */
+/** `check_name` and `status` narrow a list; `filter=latest` (GitHub's default) keeps the most recent run of each check, `all` every run. */
+function filterRuns(ctx: RouteContext, runs: readonly SimCheckRun[]): SimCheckRun[] {
+  const name = ctx.query.get("check_name");
+  const status = ctx.query.get("status");
+  const matching = runs.filter((r) => (name === null || r.name === name) && (status === null || r.status === status));
+  return ctx.query.get("filter") === "all" ? matching : latestRuns(matching);
+}
+
 function runsForRef(ctx: RouteContext, repo: SimRepo): SimCheckRun[] {
   const ref = param(ctx, "ref");
   const sha = repo.git.refs.get(`refs/heads/${ref}`) ?? ref;
-  const name = ctx.query.get("check_name");
-  const status = ctx.query.get("status");
-  const runs = [...repo.checkRuns.values()].filter((r) => r.headSha === sha && (name === null || r.name === name) && (status === null || r.status === status));
-  if (ctx.query.get("filter") === "all") return runs;
-  const latest = new Map<string, SimCheckRun>();
-  for (const run of runs) {
-    const key = `${run.appId}/${run.name}`;
-    const seen = latest.get(key);
-    if (!seen || run.id > seen.id) latest.set(key, run);
-  }
-  return runs.filter((r) => latest.get(`${r.appId}/${r.name}`) === r);
+  return filterRuns(ctx, [...repo.checkRuns.values()].filter((r) => r.headSha === sha));
 }
 
 export const checkRoutes: Record<string, RouteHandler> = {
@@ -84,7 +107,7 @@ export const checkRoutes: Record<string, RouteHandler> = {
     const suite = suiteFor(ctx.world, repo, ctx.app.id, fields.head_sha, branchOf(repo, fields.head_sha));
     const run: SimCheckRun = {
       id: ctx.world.nextId(), suiteId: suite.id, appId: ctx.app.id, name: fields.name, headSha: fields.head_sha, status: "queued", conclusion: null,
-      externalId: null, detailsUrl: null, startedAt: fields.started_at ?? ctx.world.now(), completedAt: null, output: { title: null, summary: null, text: null, annotationsCount: 0 },
+      externalId: null, detailsUrl: null, startedAt: fields.started_at ?? ctx.world.now(), completedAt: null, output: { title: null, summary: null, text: null, annotations: [] },
     };
     apply(ctx, run, fields);
     repo.checkRuns.set(run.id, run);
@@ -118,9 +141,9 @@ export const checkRoutes: Record<string, RouteHandler> = {
   },
   "checks/list-for-suite": (ctx) => {
     const repo = requireRepo(ctx);
-    const suiteId = intParam(ctx, "check_suite_id");
-    if (!repo.checkSuites.has(suiteId)) throw notFound();
-    const runs = [...repo.checkRuns.values()].filter((r) => r.suiteId === suiteId);
+    const suite = repo.checkSuites.get(intParam(ctx, "check_suite_id"));
+    if (!suite) throw notFound();
+    const runs = filterRuns(ctx, runsOfSuite(repo, suite));
     return { status: 200, body: { total_count: runs.length, check_runs: runs.map((r) => checkRunView(ctx.urls, repo, r, ctx.world.app(r.appId))) } };
   },
   "checks/list-suites-for-ref": (ctx) => {
@@ -139,7 +162,7 @@ export const checkRoutes: Record<string, RouteHandler> = {
   },
   "checks/list-annotations": (ctx) => {
     const repo = requireRepo(ctx);
-    requireRun(ctx, repo);
-    return { status: 200, body: [] };
+    const run = requireRun(ctx, repo);
+    return { status: 200, body: paginate(ctx, run.output.annotations).map((a) => annotationView(ctx.urls, repo, run, a)) };
   },
 };

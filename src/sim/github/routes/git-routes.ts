@@ -29,6 +29,15 @@ export function moveRef(ctx: RouteContext, repo: SimRepo, ref: string, sha: stri
   repo.git.refs.set(ref, sha);
   repo.pushedAt = ctx.world.now();
   ctx.emit({ kind: "push", repo, ref, before, after: sha, sender: ctx.app.bot });
+  // A push to a pull request's branch moves its head: GitHub sends `synchronize` (and CI starts).
+  if (!ref.startsWith("refs/heads/") || before === sha) return;
+  const branch = ref.slice("refs/heads/".length);
+  for (const pull of repo.pulls.values()) {
+    if (pull.state !== "open" || pull.headRef !== branch) continue;
+    pull.headSha = sha;
+    pull.updatedAt = ctx.world.now();
+    ctx.emit({ kind: "pull_request", action: "synchronize", repo, pull, sender: ctx.app.bot, before, after: sha });
+  }
 }
 
 const createRefBody = z.object({ ref: z.string(), sha: z.string() });

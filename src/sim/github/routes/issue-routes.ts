@@ -1,6 +1,7 @@
 import { z } from "zod";
-import type { SimIssue, SimRepo } from "../sim-model.js";
-import { issueCommentView, issueView, labelView } from "../views/index.js";
+import { addIssueComment } from "../add-issue-comment.js";
+import type { SimIssue, SimReaction, SimRepo } from "../sim-model.js";
+import { issueCommentView, issueView, labelView, reactionView } from "../views/index.js";
 import type { RouteContext, RouteHandler } from "./route-context.js";
 import { intParam, notFound, paginate, requireRepo } from "./route-context.js";
 
@@ -18,6 +19,7 @@ const updateIssueBody = z.object({
   labels: z.array(z.union([z.string(), z.object({ name: z.string().optional() })])).optional(),
 });
 const commentBody = z.object({ body: z.string() });
+const reactionBody = z.object({ content: z.enum(["+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes"]) });
 
 function labelsOf(ctx: RouteContext, repo: SimRepo, issue: SimIssue): unknown[] {
   return issue.labels.flatMap((name) => {
@@ -61,11 +63,7 @@ export const issueRoutes: Record<string, RouteHandler> = {
     const repo = requireRepo(ctx);
     const issue = requireIssue(ctx, repo);
     const { body } = commentBody.parse(ctx.body);
-    const now = ctx.world.now();
-    const comment = { id: ctx.world.nextId(), issueNumber: issue.number, body, user: ctx.app.bot, createdAt: now, updatedAt: now };
-    repo.comments.set(comment.id, comment);
-    issue.comments += 1;
-    ctx.emit({ kind: "issue_comment.created", repo, issue, comment, sender: ctx.app.bot });
+    const comment = addIssueComment(ctx.world, repo, issue, ctx.app.bot, body, ctx.emit);
     return { status: 201, body: issueCommentView(ctx.urls, repo, comment) };
   },
   "issues/get-comment": (ctx) => {
@@ -81,6 +79,19 @@ export const issueRoutes: Record<string, RouteHandler> = {
     comment.body = commentBody.parse(ctx.body).body;
     comment.updatedAt = ctx.world.now();
     return { status: 200, body: issueCommentView(ctx.urls, repo, comment) };
+  },
+  "reactions/create-for-issue-comment": (ctx) => {
+    const repo = requireRepo(ctx);
+    const comment = repo.comments.get(intParam(ctx, "comment_id"));
+    if (!comment) throw notFound();
+    const { content } = reactionBody.parse(ctx.body);
+    const reactions = repo.commentReactions.get(comment.id) ?? [];
+    // One reaction per user and content: giving it again answers 200 with the one that exists.
+    const existing = reactions.find((r) => r.user.id === ctx.app.bot.id && r.content === content);
+    if (existing) return { status: 200, body: reactionView(ctx.urls, existing) };
+    const reaction: SimReaction = { id: ctx.world.nextId(), user: ctx.app.bot, content, createdAt: ctx.world.now() };
+    repo.commentReactions.set(comment.id, [...reactions, reaction]);
+    return { status: 201, body: reactionView(ctx.urls, reaction) };
   },
   "issues/list-labels-on-issue": (ctx) => {
     const repo = requireRepo(ctx);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { SimPull, SimRepo, SimUser } from "../sim-model.js";
-import { diffEntryViews, pullSimpleView, pullView, reviewView } from "../views/index.js";
+import { diffEntryViews, pullSimpleView, pullView } from "../views/index.js";
 import type { RouteContext, RouteHandler } from "./route-context.js";
 import { intParam, notFound, paginate, refused, requireRepo, unprocessable } from "./route-context.js";
 import { mergePull } from "../merge-pull.js";
@@ -9,7 +9,7 @@ function findUser(ctx: RouteContext): (login: string) => SimUser | undefined {
   return (login) => ctx.world.users.get(login);
 }
 
-function requirePull(ctx: RouteContext, repo: SimRepo): SimPull {
+export function requirePull(ctx: RouteContext, repo: SimRepo): SimPull {
   const pull = repo.pulls.get(intParam(ctx, "pull_number"));
   if (!pull) throw notFound();
   return pull;
@@ -31,7 +31,6 @@ const createBody = z.object({
 });
 const updateBody = z.object({ title: z.string().optional(), body: z.string().optional(), state: z.enum(["open", "closed"]).optional() });
 const mergeBody = z.object({ commit_title: z.string().optional(), commit_message: z.string().optional(), sha: z.string().optional(), merge_method: z.string().optional() }).nullable().optional();
-const reviewBody = z.object({ body: z.string().optional(), event: z.enum(["APPROVE", "REQUEST_CHANGES", "COMMENT"]).optional(), commit_id: z.string().optional() });
 const reviewersBody = z.object({ reviewers: z.array(z.string()).optional(), team_reviewers: z.array(z.string()).optional() });
 
 export const pullRoutes: Record<string, RouteHandler> = {
@@ -103,36 +102,6 @@ export const pullRoutes: Record<string, RouteHandler> = {
     const repo = requireRepo(ctx);
     const pull = requirePull(ctx, repo);
     return { status: 200, body: paginate(ctx, diffEntryViews(ctx.urls, repo, pull.baseSha, pull.headSha)) };
-  },
-  "pulls/list-reviews": (ctx) => {
-    const repo = requireRepo(ctx);
-    const pull = requirePull(ctx, repo);
-    const reviews = [...repo.reviews.values()].filter((r) => r.pullNumber === pull.number);
-    return { status: 200, body: paginate(ctx, reviews).map((r) => reviewView(ctx.urls, repo, r)) };
-  },
-  "pulls/get-review": (ctx) => {
-    const repo = requireRepo(ctx);
-    const pull = requirePull(ctx, repo);
-    const review = repo.reviews.get(intParam(ctx, "review_id"));
-    if (review?.pullNumber !== pull.number) throw notFound();
-    return { status: 200, body: reviewView(ctx.urls, repo, review) };
-  },
-  "pulls/create-review": (ctx) => {
-    const repo = requireRepo(ctx);
-    const pull = requirePull(ctx, repo);
-    const body = reviewBody.parse(ctx.body ?? {});
-    if (pull.user.login === ctx.app.bot.login && body.event === "APPROVE") throw refused(ctx, "Can not approve your own pull request");
-    if (pull.user.login === ctx.app.bot.login && body.event === "REQUEST_CHANGES") throw refused(ctx, "Can not request changes on your own pull request");
-    const state = body.event === "APPROVE" ? "APPROVED" : body.event === "REQUEST_CHANGES" ? "CHANGES_REQUESTED" : "COMMENTED";
-    const review = { id: ctx.world.nextId(), pullNumber: pull.number, user: ctx.app.bot, body: body.body ?? "", state, commitId: body.commit_id ?? pull.headSha, submittedAt: ctx.world.now() } as const;
-    repo.reviews.set(review.id, review);
-    ctx.emit({ kind: "pull_request_review.submitted", repo, pull, review, sender: ctx.app.bot });
-    return { status: 200, body: reviewView(ctx.urls, repo, review) };
-  },
-  "pulls/list-review-comments": (ctx) => {
-    const repo = requireRepo(ctx);
-    requirePull(ctx, repo);
-    return { status: 200, body: [] };
   },
   "pulls/request-reviewers": (ctx) => {
     const repo = requireRepo(ctx);

@@ -1,6 +1,6 @@
 import { branchView, collaboratorPermissionView, contentFileView, fullRepositoryView } from "../views/index.js";
 import type { RouteHandler } from "./route-context.js";
-import { notFound, param, requireRepo, SimHttpError } from "./route-context.js";
+import { absent, notFound, param, requireRepo, SimHttpError } from "./route-context.js";
 
 /** A ref as the contents and archive endpoints take it: branch, tag-less sha, or `refs/heads/…`. */
 function resolveCommit(repo: Parameters<typeof fullRepositoryView>[1], ref: string): string | undefined {
@@ -31,7 +31,7 @@ export const repoRoutes: Record<string, RouteHandler> = {
     if (object?.type !== "commit") throw notFound();
     const path = param(ctx, "path");
     const file = repo.git.flatten(object.tree).get(path);
-    if (!file) throw notFound();
+    if (!file) throw absent();
     return { status: 200, body: contentFileView(ctx.urls, repo, path, file.sha, ctx.query.get("ref") ?? repo.defaultBranch) };
   },
   "repos/download-tarball-archive": (ctx) => {

@@ -32,6 +32,8 @@ export class SimHttpError extends Error {
   constructor(
     readonly status: number,
     readonly body: unknown,
+    /** An answer a correct client expects (a file that does not exist), not a mistake in the request. */
+    readonly expected = false,
   ) {
     super(typeof body === "object" && body !== null && "message" in body ? String(body.message) : `HTTP ${status}`);
   }
@@ -39,6 +41,11 @@ export class SimHttpError extends Error {
 
 export function notFound(): SimHttpError {
   return new SimHttpError(404, notFoundBody());
+}
+
+/** 404 for something a client may rightly ask about without knowing it exists, such as an optional file. */
+export function absent(): SimHttpError {
+  return new SimHttpError(404, notFoundBody(), true);
 }
 
 /** 422 "Validation Failed" with GitHub's field errors. */

@@ -1,8 +1,11 @@
-import type { SimApp, SimCheckRun, SimCheckSuite, SimPull, SimRepo, SimUrls } from "../sim-model.js";
+import type { JobCheckRun, WorkflowSuite } from "../actions-jobs.js";
+import { isJob, isWorkflowSuite } from "../actions-jobs.js";
+import { latestRuns, runsOfSuite } from "../check-suites.js";
+import type { SimAnnotation, SimApp, SimCheckRun, SimCheckSuite, SimPull, SimRepo, SimUrls } from "../sim-model.js";
 import { appHomepage, integrationView } from "./app-views.js";
 import { readCommit } from "./read-git-object.js";
 import { repositoryView } from "./repo-views.js";
-import { isoSeconds, nodeId, repoApiUrl, repoWebUrl } from "./view-urls.js";
+import { encodePath, isoSeconds, nodeId, repoApiUrl, repoWebUrl } from "./view-urls.js";
 
 /** `simple-commit` (a check suite's head_commit); also a webhook `commit-simple`. */
 export function simpleCommitView(repo: SimRepo, sha: string) {
@@ -67,15 +70,39 @@ export function checkSuiteFields(urls: SimUrls, repo: SimRepo, suite: SimCheckSu
   };
 }
 
-function runsOfSuite(repo: SimRepo, suite: SimCheckSuite): number {
-  let count = 0;
-  for (const run of repo.checkRuns.values()) if (run.suiteId === suite.id) count += 1;
-  return count;
+/** `check-suite`; it counts the latest run of each check, as GitHub does after re-runs. */
+export function checkSuiteView(urls: SimUrls, repo: SimRepo, suite: SimCheckSuite, app: SimApp) {
+  const runCount = latestRuns(runsOfSuite(repo, suite)).length;
+  return { ...checkSuiteFields(urls, repo, suite, app, openPullsAt(repo, suite.headSha), runCount), repository: repositoryView(urls, repo) };
 }
 
-/** `check-suite`. */
-export function checkSuiteView(urls: SimUrls, repo: SimRepo, suite: SimCheckSuite, app: SimApp) {
-  return { ...checkSuiteFields(urls, repo, suite, app, openPullsAt(repo, suite.headSha), runsOfSuite(repo, suite)), repository: repositoryView(urls, repo) };
+/** A GitHub Actions job's page, which is also its check run's `details_url`. */
+export function jobHtmlUrl(urls: SimUrls, repo: SimRepo, suite: WorkflowSuite, run: JobCheckRun): string {
+  return `${repoWebUrl(urls, repo)}/actions/runs/${suite.workflowRun.id}/job/${run.id}`;
+}
+
+/** Where a check run's "Details" link goes: what its app set, a job's page, or the app's homepage. */
+function detailsUrl(urls: SimUrls, repo: SimRepo, run: SimCheckRun, app: SimApp): string {
+  if (run.detailsUrl !== null) return run.detailsUrl;
+  const suite = repo.checkSuites.get(run.suiteId);
+  if (isJob(run) && suite && isWorkflowSuite(suite)) return jobHtmlUrl(urls, repo, suite, run);
+  return appHomepage(urls, app);
+}
+
+/** `check-annotation`. */
+export function annotationView(urls: SimUrls, repo: SimRepo, run: SimCheckRun, annotation: SimAnnotation) {
+  return {
+    path: annotation.path,
+    blob_href: `${repoWebUrl(urls, repo)}/blob/${run.headSha}/${encodePath(annotation.path)}`,
+    start_line: annotation.startLine,
+    end_line: annotation.endLine,
+    start_column: annotation.startColumn,
+    end_column: annotation.endColumn,
+    annotation_level: annotation.level,
+    title: annotation.title,
+    message: annotation.message,
+    raw_details: annotation.rawDetails,
+  };
 }
 
 /** `check-run`. */
@@ -90,7 +117,7 @@ export function checkRunView(urls: SimUrls, repo: SimRepo, run: SimCheckRun, app
     external_id: run.externalId ?? "",
     url,
     html_url: `${repoWebUrl(urls, repo)}/runs/${run.id}`,
-    details_url: run.detailsUrl ?? appHomepage(urls, app),
+    details_url: detailsUrl(urls, repo, run, app),
     status: run.status,
     conclusion: run.conclusion,
     started_at: run.startedAt,
@@ -99,7 +126,7 @@ export function checkRunView(urls: SimUrls, repo: SimRepo, run: SimCheckRun, app
       title: run.output.title,
       summary: run.output.summary,
       text: run.output.text,
-      annotations_count: run.output.annotationsCount,
+      annotations_count: run.output.annotations.length,
       annotations_url: `${url}/annotations`,
     },
     check_suite: { id: run.suiteId },

@@ -1,12 +1,14 @@
+export { jobView, workflowRunView } from "./actions-views.js";
 export { appHomepage, installationNodeId, installationTokenView, installationView, integrationView } from "./app-views.js";
 export { branchView, repoCommitView } from "./branch-views.js";
-export { checkRunView, checkSuiteView, openPullsAt, pullRequestMinimalView, simpleCommitView } from "./check-views.js";
+export { annotationView, checkRunView, checkSuiteView, openPullsAt, pullRequestMinimalView, simpleCommitView } from "./check-views.js";
 export { contentFileView } from "./content-views.js";
 export { changedFiles, diffEntryViews, type FileChange } from "./diff-views.js";
 export { blobView, gitCommitView, gitRefView, gitTreeView, shortBlobView } from "./git-views.js";
-export { issueCommentView, issueView, labelView } from "./issue-views.js";
+export { issueCommentView, issueView, labelView, reactionView } from "./issue-views.js";
 export { pullSimpleView, pullView, reviewView, UnknownUserError, usersOfRepo, type FindUser } from "./pull-views.js";
 export { MissingGitObjectError } from "./read-git-object.js";
 export { fullRepositoryView, repositoryView } from "./repo-views.js";
+export { reviewCommentView } from "./review-comment-views.js";
 export { authorAssociation, collaboratorPermissionView, userView } from "./user-views.js";
 export { nodeId } from "./view-urls.js";

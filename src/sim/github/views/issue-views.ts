@@ -1,4 +1,4 @@
-import type { SimComment, SimIssue, SimLabel, SimRepo, SimUrls } from "../sim-model.js";
+import type { SimComment, SimIssue, SimLabel, SimReaction, SimReactionContent, SimRepo, SimUrls } from "../sim-model.js";
 import { authorAssociation, userView } from "./user-views.js";
 import { nodeId, repoApiUrl, repoWebUrl } from "./view-urls.js";
 
@@ -24,9 +24,26 @@ export function labelViews(urls: SimUrls, repo: SimRepo, names: readonly string[
   });
 }
 
-/** `reaction-rollup`; the simulator has no reactions. */
-export function reactionsView(url: string) {
-  return { url: `${url}/reactions`, total_count: 0, "+1": 0, "-1": 0, laugh: 0, hooray: 0, confused: 0, heart: 0, rocket: 0, eyes: 0 };
+/** `reaction-rollup`: how many of each reaction a record has (only issue comments keep reactions). */
+export function reactionsView(url: string, reactions: readonly SimReaction[] = []) {
+  const count = (content: SimReactionContent): number => reactions.filter((r) => r.content === content).length;
+  return {
+    url: `${url}/reactions`,
+    total_count: reactions.length,
+    "+1": count("+1"),
+    "-1": count("-1"),
+    laugh: count("laugh"),
+    hooray: count("hooray"),
+    confused: count("confused"),
+    heart: count("heart"),
+    rocket: count("rocket"),
+    eyes: count("eyes"),
+  };
+}
+
+/** `reaction`. */
+export function reactionView(urls: SimUrls, reaction: SimReaction) {
+  return { id: reaction.id, node_id: nodeId("Reaction", reaction.id), user: userView(urls, reaction.user), content: reaction.content, created_at: reaction.createdAt };
 }
 
 /**
@@ -98,7 +115,7 @@ export function issueCommentView(urls: SimUrls, repo: SimRepo, comment: SimComme
     updated_at: comment.updatedAt,
     author_association: authorAssociation(repo, comment.user),
     body: comment.body,
-    reactions: reactionsView(url),
+    reactions: reactionsView(url, repo.commentReactions.get(comment.id)),
     performed_via_github_app: null,
   };
 }

@@ -23,7 +23,7 @@ export class UnknownUserError extends Error {
 /** The default `FindUser`: everyone the repository's own records mention (owner, authors, mergers). */
 export function usersOfRepo(repo: SimRepo): FindUser {
   const users = new Map<string, SimUser>([[repo.owner.login, repo.owner]]);
-  const records = [...repo.issues.values(), ...repo.comments.values(), ...repo.pulls.values(), ...repo.reviews.values()];
+  const records = [...repo.issues.values(), ...repo.comments.values(), ...repo.pulls.values(), ...repo.reviews.values(), ...repo.reviewComments.values()];
   for (const record of records) users.set(record.user.login, record.user);
   for (const pull of repo.pulls.values()) if (pull.mergedBy !== null) users.set(pull.mergedBy.login, pull.mergedBy);
   return (login) => users.get(login);
@@ -110,7 +110,7 @@ export function pullRequestDetails(urls: SimUrls, repo: SimRepo, pull: SimPull) 
     mergeable_state: open ? (pull.draft ? "draft" : "clean") : "unknown",
     merged_by: pull.mergedBy === null ? null : userView(urls, pull.mergedBy),
     comments: repo.issues.get(pull.number)?.comments ?? 0,
-    review_comments: 0,
+    review_comments: [...repo.reviewComments.values()].filter((c) => c.pullNumber === pull.number).length,
     maintainer_can_modify: false,
     commits: commitsAhead(repo.git, pull.baseSha, pull.headSha),
     additions: files.reduce((sum, file) => sum + file.additions, 0),

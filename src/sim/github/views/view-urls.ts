@@ -28,3 +28,11 @@ export function encodePath(path: string): string {
 export function isoSeconds(time: string): string {
   return new Date(time).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
+
+/** The type and id a `nodeId` was made from, or undefined for an id the simulator never issued. */
+export function parseNodeId(id: string): { readonly type: string; readonly id: string } | undefined {
+  const decoded = /^([A-Za-z]+):(.+)$/.exec(Buffer.from(id, "base64url").toString("utf8"));
+  const [, type, rest] = decoded ?? [];
+  if (type === undefined || rest === undefined || nodeId(type, rest) !== id) return undefined;
+  return { type, id: rest };
+}

@@ -1,3 +1,4 @@
+import type { SimIssueEdits } from "../sim-changes.js";
 import type { SimComment, SimIssue, SimLabel, SimUrls } from "../sim-model.js";
 import { issueCommentView, issueView, labelView } from "../views/issue-views.js";
 import { deliveryEnvelope, type DeliveryContext } from "./delivery-envelope.js";
@@ -38,6 +39,16 @@ export function issueCommentCreatedPayload(urls: SimUrls, input: DeliveryContext
     action: "created" as const,
     issue: issueView(urls, input.repo, input.issue),
     comment: issueCommentView(urls, input.repo, input.comment),
+    ...deliveryEnvelope(urls, input),
+  };
+}
+
+/** `issues` / `edited`: the issue as edited, and each edited field's value before. */
+export function issuesEditedPayload(urls: SimUrls, input: DeliveryContext & { readonly issue: SimIssue; readonly changes: SimIssueEdits }) {
+  return {
+    action: "edited" as const,
+    issue: issueView(urls, input.repo, input.issue),
+    changes: input.changes,
     ...deliveryEnvelope(urls, input),
   };
 }

@@ -1,6 +1,7 @@
-import type { SimPull, SimReview, SimUrls } from "../sim-model.js";
+import type { SimPull, SimReview, SimReviewComment, SimUrls } from "../sim-model.js";
 import type { FindUser } from "../views/pull-views.js";
 import { reviewView } from "../views/pull-views.js";
+import { reviewCommentView } from "../views/review-comment-views.js";
 import { deliveryEnvelope, type DeliveryContext } from "./delivery-envelope.js";
 import { webhookPullRequest, webhookSimplePullRequest } from "./webhook-pull-request.js";
 
@@ -43,6 +44,19 @@ export function pullRequestReviewSubmittedPayload(
   return {
     action: "submitted" as const,
     review: { ...reviewView(urls, input.repo, input.review), state: WEBHOOK_REVIEW_STATE[input.review.state] },
+    pull_request: webhookSimplePullRequest(urls, input.repo, input.pull, input.findUser),
+    ...deliveryEnvelope(urls, input),
+  };
+}
+
+/** `pull_request_review_comment` / `created`: a comment on a line, in a review or as a reply. */
+export function pullRequestReviewCommentCreatedPayload(
+  urls: SimUrls,
+  input: DeliveryContext & { readonly pull: SimPull; readonly comment: SimReviewComment; readonly findUser?: FindUser },
+) {
+  return {
+    action: "created" as const,
+    comment: reviewCommentView(urls, input.repo, input.comment),
     pull_request: webhookSimplePullRequest(urls, input.repo, input.pull, input.findUser),
     ...deliveryEnvelope(urls, input),
   };
