@@ -15,10 +15,18 @@ import { renderCodeReview } from "./code-reviewer.js";
 /** The model kept editing without finishing; the limit fails closed. */
 export class TurnLimitError extends PermanentError {}
 
-/** The code reviewer sent the change back: what is already applied, and what to change. */
+/**
+ * The change came back (from the code reviewer, from CI, or from a person's review of the pull
+ * request): what is already applied, and what to change, as rendered feedback.
+ */
 export interface ImplementationRevision {
   readonly diff: string;
-  readonly review: CodeReview;
+  readonly feedback: string;
+}
+
+/** A code reviewer's request for changes as revision feedback. */
+export function codeReviewFeedback(review: CodeReview): string {
+  return `${renderCodeReview(review)}\n\nMake the changes the reviewer asked for.`;
 }
 
 function renderRevision(revision: ImplementationRevision): string {
@@ -29,9 +37,9 @@ function renderRevision(revision: ImplementationRevision): string {
     revision.diff,
     "```",
     "",
-    renderCodeReview(revision.review),
+    revision.feedback,
     "",
-    "Make the changes the reviewer asked for, with the tools, then call finish. Do not redo edits that are already applied.",
+    "Make the changes with the tools, then call finish. Do not redo edits that are already applied.",
   ].join("\n");
 }
 

@@ -30,8 +30,8 @@ export function buildRepoContext(snapshot: RepoSnapshot, issue: IssueInput, budg
   return { block: { type: "text", text: parts.join("\n\n"), cache: true }, shownFiles: selected.files.map((f) => f.path) };
 }
 
-/** Angle brackets escaped, so the text cannot close the fence it sits in and pose as instructions. */
-function fenced(text: string): string {
+/** Untrusted text sanitised and its angle brackets escaped, so it cannot close the fence it sits in and pose as instructions. */
+export function fenced(text: string): string {
   return sanitizeUntrustedText(text).replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 

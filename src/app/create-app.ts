@@ -5,6 +5,7 @@ import { systemClock } from "../engine/clock.js";
 import { createEngineDeps } from "../engine/engine-deps.js";
 import { createDeadJobHandler, createJobHandlers, recoverStalledTasks } from "../engine/job-handlers.js";
 import { Worker } from "../engine/worker.js";
+import { scheduleReconcile } from "../engine/phases/reconcile.js";
 import type { WorkerLog } from "../engine/worker.js";
 import { OctokitGateway } from "../github/octokit-gateway.js";
 import type { LlmClient } from "../llm/llm-client.js";
@@ -61,6 +62,7 @@ export function createOrchestratorApp(options: OrchestratorOptions): Orchestrato
   const catalog = options.catalog ?? ModelCatalog.builtIn();
   let worker: Worker | undefined;
   let checkpointer: WalCheckpointer | undefined;
+  let reconcileTimer: NodeJS.Timeout | undefined;
 
   const appFn: ApplicationFunction = (app, { addHandler }) => {
     const log = workerLog(app);
@@ -119,6 +121,23 @@ export function createOrchestratorApp(options: OrchestratorOptions): Orchestrato
     });
     const recovered = recoverStalledTasks(options.db, clock.now());
     if (recovered > 0) app.log.warn({ tasks: recovered }, "re-queued tasks that had no job");
+    // GitHub does not redeliver failed webhooks: tasks waiting on CI or reviews look for themselves, now and periodically.
+    const reconcile = (): void => {
+      try {
+        const queued = scheduleReconcile(options.db, clock.now(), options.settings.reconcileMs);
+        if (queued > 0) {
+          app.log.info({ tasks: queued }, "reconciling tasks waiting on GitHub");
+          worker?.notify();
+        }
+      } catch (error) {
+        app.log.error({ err: error }, "reconciliation could not be scheduled; it is tried again on the next tick");
+      }
+    };
+    reconcile();
+    if (options.settings.reconcileMs > 0) {
+      reconcileTimer = setInterval(reconcile, options.settings.reconcileMs);
+      reconcileTimer.unref();
+    }
     if (!options.settings.runWorker) {
       app.log.info("ORCHESTRATOR_WORKER=off: receiving webhooks only; another process runs the jobs");
       return;
@@ -132,6 +151,7 @@ export function createOrchestratorApp(options: OrchestratorOptions): Orchestrato
     stop: async () => {
       const current = worker;
       worker = undefined;
+      clearInterval(reconcileTimer);
       await current?.stop();
       await checkpointer?.stop();
       checkpointer = undefined;

@@ -6,7 +6,8 @@ import { installationAccount, upsertInstallation } from "../store/installations.
 import { enqueueJob } from "../store/jobs.js";
 import type { Db } from "../store/open-database.js";
 import type { Decision, WebhookHandler } from "./handlers/handler-types.js";
-import { onCheckSuiteCompleted } from "./handlers/on-check-suite-completed.js";
+import { onCheckRunCompleted, onCheckSuiteCompleted, onWorkflowRunCompleted } from "./handlers/on-check-suite-completed.js";
+import { onIssueCommentCreated } from "./handlers/on-issue-comment-created.js";
 import { onInstallation } from "./handlers/on-installation.js";
 import { onIssuesClosed } from "./handlers/on-issues-closed.js";
 import { onIssuesLabeled } from "./handlers/on-issues-labeled.js";
@@ -20,6 +21,9 @@ export const webhookHandlers: Readonly<Record<string, WebhookHandler>> = {
   "issues.labeled": onIssuesLabeled,
   "issues.closed": onIssuesClosed,
   "check_suite.completed": onCheckSuiteCompleted,
+  "check_run.completed": onCheckRunCompleted,
+  "workflow_run.completed": onWorkflowRunCompleted,
+  "issue_comment.created": onIssueCommentCreated,
   "pull_request_review.submitted": onPullRequestReviewSubmitted,
   "pull_request.closed": onPullRequestClosed,
   installation: onInstallation,

@@ -39,12 +39,36 @@ export const checkSuiteCompletedSchema = z.object({
   installation,
 });
 
+export const checkRunCompletedSchema = z.object({
+  action: z.literal("completed"),
+  check_run: z.object({ head_sha: z.string(), app: z.object({ id: z.number().int() }).nullable().optional() }),
+  repository,
+  installation,
+});
+
+export const workflowRunCompletedSchema = z.object({
+  action: z.literal("completed"),
+  workflow_run: z.object({ head_sha: z.string() }),
+  repository,
+  installation,
+});
+
+export const issueCommentCreatedSchema = z.object({
+  action: z.literal("created"),
+  issue: z.object({ number: z.number().int(), pull_request: z.looseObject({}).nullable().optional() }),
+  comment: z.object({ id: z.number().int(), body: z.string(), created_at: z.string(), user: actor.nullable() }),
+  repository,
+  sender: actor,
+  installation,
+});
+
 export const pullRequestReviewSubmittedSchema = z.object({
   action: z.literal("submitted"),
   review: z.object({
     id: z.number().int(),
     state: z.string().transform((s) => s.toLowerCase()),
     user: actor.nullable(),
+    body: z.string().nullable().optional(),
     commit_id: z.string().nullable().optional(),
   }),
   pull_request: z.object({ number: z.number().int() }),

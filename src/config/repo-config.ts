@@ -71,6 +71,33 @@ export const repoConfigSchema = z
     redaction: z
       .strictObject({ emails: z.boolean().default(false).describe("Also mask e-mail addresses in what models, logs and comments see") })
       .default({ emails: false }),
+    ci: z
+      .strictObject({
+        required_checks: z
+          .array(z.string().trim().min(1).max(200))
+          .max(100)
+          .optional()
+          .describe("Check names that must pass; left out, every check on the head commit except Orchestrator's own"),
+        fix_attempts: z.number().int().min(0).max(10).default(3).describe("Fix commits made for red CI before the task waits for a person (a repeated failure stops it sooner)"),
+        draft_until_green: z.boolean().default(true).describe("Open the pull request as a draft and mark it ready for review when the required checks pass"),
+      })
+      .default({ fix_attempts: 3, draft_until_green: true }),
+    review: z
+      .strictObject({
+        reviewers: z.array(z.string().regex(/^[A-Za-z0-9-]+$/, "a GitHub login")).max(15).default([]).describe("People asked to review when CI is green; left empty, the person who added the label"),
+        auto_merge: z.boolean().default(false).describe("Merge the pull request when a person with write access approves it and the required checks are green"),
+      })
+      .default({ reviewers: [], auto_merge: false }),
+    plan_approval: z
+      .strictObject({
+        risks: z.array(z.enum(riskLevels)).max(3).default(["high"]).describe("Risk levels whose plan waits for `/orchestrator approve-plan` before implementation"),
+      })
+      .default({ risks: ["high"] }),
+    trust: z
+      .strictObject({
+        allow_bots: z.array(z.string().trim().min(1).max(100)).max(20).default([]).describe("Bot accounts (login, e.g. renovate[bot]) whose labels, reviews and commands count; other bots are ignored"),
+      })
+      .default({ allow_bots: [] }),
   })
   .describe("Orchestrator's configuration for this repository (.github/orchestrator.yml)");
 

@@ -22,6 +22,8 @@ const envSchema = z.object({
   ORCHESTRATOR_CIRCUIT_FAILURES: z.coerce.number().int().min(1).max(100).default(3),
   ORCHESTRATOR_CIRCUIT_COOLDOWN_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   APP_ID: z.coerce.number().int().positive().optional(),
+  ORCHESTRATOR_APP_SLUG: z.string().regex(/^[a-z0-9][a-z0-9-]*$/).max(100).default("orchestrator"),
+  ORCHESTRATOR_RECONCILE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
 });
 
 export interface Settings {
@@ -44,6 +46,10 @@ export interface Settings {
   readonly circuit: { readonly failureThreshold: number; readonly coolDownMs: number };
   /** Our own GitHub App id: check suites and runs from it are ours, not CI. */
   readonly appId: number | undefined;
+  /** The app's slug: `@slug` in a comment or review mentions it. */
+  readonly appSlug: string;
+  /** How often tasks waiting on CI or reviews are checked against GitHub (missed webhooks); 0 turns it off but for start-up. */
+  readonly reconcileMs: number;
 }
 
 export class SettingsError extends Error {
@@ -61,6 +67,8 @@ const hints: Partial<Record<keyof z.infer<typeof envSchema>, string>> = {
   ORCHESTRATOR_CIRCUIT_FAILURES: "a whole number from 1 to 100, e.g. 3",
   ORCHESTRATOR_CIRCUIT_COOLDOWN_SECONDS: "a whole number of seconds from 1 to 3600, e.g. 60",
   APP_ID: "your GitHub App's numeric id, from its settings page",
+  ORCHESTRATOR_APP_SLUG: "your GitHub App's slug (lowercase letters, digits and dashes, as in github.com/apps/<slug>)",
+  ORCHESTRATOR_RECONCILE_SECONDS: "a whole number of seconds from 0 (start-up only) to 86400, e.g. 300",
 };
 
 export function readSettings(env: NodeJS.ProcessEnv): Settings {
@@ -88,5 +96,7 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
     modelCatalogPath: e.ORCHESTRATOR_MODEL_CATALOG,
     circuit: { failureThreshold: e.ORCHESTRATOR_CIRCUIT_FAILURES, coolDownMs: e.ORCHESTRATOR_CIRCUIT_COOLDOWN_SECONDS * 1000 },
     appId: e.APP_ID,
+    appSlug: e.ORCHESTRATOR_APP_SLUG,
+    reconcileMs: e.ORCHESTRATOR_RECONCILE_SECONDS * 1000,
   };
 }

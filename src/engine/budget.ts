@@ -75,7 +75,7 @@ export function startOfUtcDay(at: number): number {
 export function checkBudget(db: Db, scope: BudgetScope, call: { role: string; model: string; estimate: CallEstimate; now: number }): void {
   const { budget } = scope;
   const spent = taskSpend(db, scope.taskId);
-  const how = `To go on, raise \`budget.task_usd\` (and \`budget.task_tokens\`) in ${repoConfigPath} on the default branch, then remove and add the \`${scope.label}\` label to start the task again.`;
+  const how = `To go on, comment \`/orchestrator budget <usd>\` with a higher cap, then \`/orchestrator retry\` (or raise \`budget.task_usd\` and \`budget.task_tokens\` in ${repoConfigPath} and add the \`${scope.label}\` label again).`;
   const next = `The next model call (${call.role} on ${call.model}) could cost up to ${formatUsd(call.estimate.usd)} and ${call.estimate.tokens.toLocaleString("en-US")} tokens`;
   if (spent.usd + call.estimate.usd > budget.task_usd) {
     throw new BudgetExceededError(

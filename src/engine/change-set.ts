@@ -11,5 +11,7 @@ export const changeSetSchema = z.object({
     ]),
   ),
   refusals: z.array(z.string()),
+  /** When the change set was made: the commit's date, so a retried push makes the same commit. */
+  at: z.number().optional(),
 });
 export type ChangeSet = z.infer<typeof changeSetSchema>;

@@ -26,7 +26,7 @@ export interface EngineDeps {
   readonly redactors: { readonly secrets: RequestRedactor; readonly secretsAndEmails: RequestRedactor };
   /** A gateway authenticated as the app's installation. */
   readonly github: (installationId: number) => Promise<GitHubGateway>;
-  readonly settings: Pick<Settings, "label" | "model" | "contextTokens" | "appId">;
+  readonly settings: Pick<Settings, "label" | "model" | "contextTokens" | "appId" | "appSlug">;
   readonly log: WorkerLog;
   readonly snapshots: SnapshotCache;
   /** Each task's repository context by base commit: every phase shows the agents the same text, built once. */

@@ -10,6 +10,8 @@ import {
   advanceJob,
   advancePayloadSchema,
   ciCompletedPayloadSchema,
+  commandPayloadSchema,
+  reconcilePayloadSchema,
   intakePayloadSchema,
   issueClosedPayloadSchema,
   JobKind,
@@ -22,6 +24,11 @@ import { runIntake } from "./phases/intake.js";
 import { runPlanning } from "./phases/planning.js";
 import { runPlanReview } from "./phases/plan-review.js";
 import { runCodeReview } from "./phases/code-review.js";
+import { runCommand } from "./phases/command.js";
+import { runFixing } from "./phases/fixing.js";
+import { postPlanForApproval } from "./phases/plan-approval.js";
+import { runReconcile } from "./phases/reconcile.js";
+import { runRevising } from "./phases/revising.js";
 import { runPushing } from "./phases/pushing.js";
 import { runIssueClosed, runPullRequestClosed, runReviewSubmitted } from "./phases/review-result.js";
 import { reportProgress } from "./report-progress.js";
@@ -46,11 +53,14 @@ async function advance(deps: EngineDeps, taskId: number): Promise<void> {
       return runCodeReview(deps, task);
     case TaskState.pushing:
       return runPushing(deps, task);
-    case TaskState.awaitingPlanApproval:
-    case TaskState.awaitingCi:
     case TaskState.fixing:
-    case TaskState.awaitingReview:
+      return runFixing(deps, task);
     case TaskState.revising:
+      return runRevising(deps, task);
+    case TaskState.awaitingPlanApproval:
+      return postPlanForApproval(deps, task);
+    case TaskState.awaitingCi:
+    case TaskState.awaitingReview:
     case TaskState.needsHuman:
     case TaskState.done:
     case TaskState.cancelled:
@@ -79,6 +89,8 @@ export function createJobHandlers(deps: EngineDeps): Record<JobKind, JobHandler>
     [JobKind.reviewSubmitted]: forTask(deps, (job) => runReviewSubmitted(deps, reviewSubmittedPayloadSchema.parse(job.payload))),
     [JobKind.pullRequestClosed]: forTask(deps, (job) => runPullRequestClosed(deps, pullRequestClosedPayloadSchema.parse(job.payload))),
     [JobKind.issueClosed]: forTask(deps, (job) => runIssueClosed(deps, issueClosedPayloadSchema.parse(job.payload))),
+    [JobKind.command]: (job) => runCommand(deps, commandPayloadSchema.parse(job.payload)),
+    [JobKind.reconcile]: forTask(deps, (job) => runReconcile(deps, reconcilePayloadSchema.parse(job.payload).taskId)),
   };
 }
 
@@ -128,7 +140,7 @@ async function reportFailedIntake(deps: EngineDeps, job: Job, error: unknown): P
 export function recoverStalledTasks(db: Db, now: number): number {
   const stalled = statement<[], { id: number }>(db, 
       `SELECT t.id FROM tasks t
-       WHERE t.state IN ('queued', 'planning', 'plan_review', 'implementing', 'code_review', 'pushing')
+       WHERE t.state IN ('queued', 'planning', 'plan_review', 'implementing', 'code_review', 'pushing', 'fixing', 'revising')
          AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.task_id = t.id AND j.state = 'pending')`,
     )
     .all();

@@ -9,6 +9,9 @@ export const JobKind = {
   reviewSubmitted: "review_submitted",
   pullRequestClosed: "pull_request_closed",
   issueClosed: "issue_closed",
+  command: "command",
+  /** Reads a waiting task's pull request, checks and reviews once: what missed webhooks would have said. */
+  reconcile: "reconcile",
 } as const;
 export type JobKind = (typeof JobKind)[keyof typeof JobKind];
 
@@ -45,6 +48,8 @@ export const reviewSubmittedPayloadSchema = z.object({
   reviewer: actor,
   state: reviewStateSchema,
   commitId: z.string().nullable(),
+  /** Jobs queued before bodies were carried have none. */
+  body: z.string().default(""),
 });
 export type ReviewSubmittedPayload = z.infer<typeof reviewSubmittedPayloadSchema>;
 
@@ -53,6 +58,24 @@ export type PullRequestClosedPayload = z.infer<typeof pullRequestClosedPayloadSc
 
 export const issueClosedPayloadSchema = z.object({ taskId: z.number().int(), deliveryId: z.string(), by: z.string() });
 export type IssueClosedPayload = z.infer<typeof issueClosedPayloadSchema>;
+
+export const commandPayloadSchema = z.object({
+  deliveryId: z.string(),
+  installationId: z.number().int(),
+  owner: z.string(),
+  repo: z.string(),
+  /** The issue or pull request the comment is on. */
+  issueNumber: z.number().int(),
+  taskId: z.number().int().nullable(),
+  commentId: z.number().int(),
+  commentCreatedAt: z.string(),
+  author: actor,
+  /** The comment's text (the command is parsed from it when the job runs). */
+  body: z.string(),
+});
+export type CommandPayload = z.infer<typeof commandPayloadSchema>;
+
+export const reconcilePayloadSchema = z.object({ taskId: z.number().int() });
 
 /** The job that carries a task on from its state, or, in a waiting or final state, brings GitHub's view of it up to date. */
 export function advanceJob(taskId: number, runAt: number): NewJob {

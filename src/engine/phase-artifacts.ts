@@ -4,6 +4,7 @@ import { planSchema } from "../agents/planner.js";
 import { loadArtifact } from "../store/task-artifacts.js";
 import type { Db } from "../store/open-database.js";
 import { PermanentError } from "./errors.js";
+import { failureCategories } from "./ci-evidence.js";
 
 /*
  * What the phases hand each other through the task's artifacts, each checked when read: the plan
@@ -13,8 +14,49 @@ import { PermanentError } from "./errors.js";
 const modelRefSchema = z.object({ provider: z.string(), model: z.string() });
 export const authorsSchema = z.array(modelRefSchema);
 
-export const planRevisionsSchema = z.array(z.object({ plan: planSchema, reasons: z.array(z.string()) }));
-export const codeReviewsSchema = z.array(z.object({ review: codeReviewSchema, reviewer: modelRefSchema }));
+/** Plans sent back: by the plan reviewer (no `by`), or by a person with `/orchestrator replan` (`by` their login; not a review round). */
+export const planRevisionsSchema = z.array(z.object({ plan: planSchema, reasons: z.array(z.string()), by: z.string().optional() }));
+/** `cycle` counts the person's revisions before the review: each revision gets its own rounds. */
+export const codeReviewsSchema = z.array(z.object({ review: codeReviewSchema, reviewer: modelRefSchema, cycle: z.number().int().default(0) }));
+
+const annotationSchema = z.object({ path: z.string(), startLine: z.number(), level: z.enum(["notice", "warning", "failure"]), title: z.string().nullable(), message: z.string() });
+export const ciFailureSchema = z.object({
+  headSha: z.string(),
+  signature: z.string(),
+  /** What the engine did about it: a fix attempt, a re-run of infrastructure failures, or a stop. */
+  action: z.enum(["fix", "rerun", "stop"]),
+  checks: z.array(
+    z.object({
+      checkRunId: z.number(),
+      name: z.string(),
+      conclusion: z.string(),
+      category: z.enum(failureCategories),
+      rerunnable: z.boolean(),
+      title: z.string().nullable(),
+      summary: z.string().nullable(),
+      annotations: z.array(annotationSchema),
+      text: z.string(),
+    }),
+  ),
+});
+export const ciFailuresSchema = z.array(ciFailureSchema);
+export type StoredCiFailure = z.infer<typeof ciFailureSchema>;
+
+/** A person's request for changes on the pull request, and the threads the revision answers. */
+export const revisionRequestSchema = z.object({
+  reviewId: z.number(),
+  reviewer: z.string(),
+  body: z.string(),
+  threads: z.array(z.object({ commentId: z.number(), path: z.string(), line: z.number().nullable(), comments: z.array(z.object({ author: z.string().nullable(), body: z.string() })) })),
+  /** Set once the revision is committed: the commit the thread replies name. */
+  commitSha: z.string().nullable().default(null),
+  summary: z.string().nullable().default(null),
+  /** Threads already answered (top comment ids), so a retried push never answers twice. */
+  replied: z.array(z.number()).default([]),
+});
+export const revisionRequestsSchema = z.array(revisionRequestSchema);
+export type RevisionRequest = z.infer<typeof revisionRequestSchema>;
+
 
 export function readArtifact<T>(db: Db, taskId: number, kind: string, schema: z.ZodType<T>, fallback?: T): T {
   const raw = loadArtifact(db, taskId, kind);

@@ -1,6 +1,6 @@
 import type { AskModel } from "../agents/ask-model.js";
 import type { AgentRole, RepoConfig } from "../config/repo-config.js";
-import { parseRepoConfig, repoConfigPath, repoConfigSchema } from "../config/repo-config.js";
+import { defaultRepoConfig, parseRepoConfig, repoConfigPath, repoConfigSchema } from "../config/repo-config.js";
 import type { RepoSnapshot } from "../context/repo-snapshot.js";
 import type { GitHubGateway, RepoRef } from "../github/github-gateway.js";
 import type { ModelRef, RouteDecision } from "../llm/router.js";
@@ -26,6 +26,12 @@ export function taskConfig(deps: EngineDeps, task: Task, snapshot: RepoSnapshot)
   const config = parseRepoConfig(snapshot.files.get(repoConfigPath)?.content);
   saveArtifact(deps.db, task.id, "config", config, deps.clock.now());
   return config;
+}
+
+/** The config frozen with the task (at intake, or at its base commit for older tasks); defaults if none was stored. */
+export function frozenConfig(deps: Pick<EngineDeps, "db">, taskId: number): RepoConfig {
+  const stored = repoConfigSchema.safeParse(loadArtifact(deps.db, taskId, "config"));
+  return stored.success ? stored.data : defaultRepoConfig;
 }
 
 /**

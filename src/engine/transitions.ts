@@ -70,12 +70,61 @@ export const submitPlan = defineTransition("submit_plan", [TaskState.planning], 
 /** The plan reviewer sent the plan back with reasons; the planner writes the next round. */
 export const revisePlan = defineTransition("revise_plan", [TaskState.planReview], TaskState.planning);
 export const approvePlan = defineTransition("approve_plan", [TaskState.planReview], TaskState.implementing);
+/** The reviewer approved a plan whose risk the repository wants a person to see first: posted, waiting for approve-plan. */
+export const awaitPlanApproval = defineTransition("await_plan_approval", [TaskState.planReview], TaskState.awaitingPlanApproval);
+export const planApproved = defineTransition("plan_approved", [TaskState.awaitingPlanApproval], TaskState.implementing);
+/** A person asked for a new plan with their feedback (`/orchestrator replan`), before any commit exists. */
+export const replan = defineTransition(
+  "replan",
+  [TaskState.planning, TaskState.planReview, TaskState.awaitingPlanApproval, TaskState.implementing, TaskState.codeReview, TaskState.needsHuman],
+  TaskState.planning,
+);
 /** The implementer finished a change; the code reviewer reads its diff next. */
 export const submitChange = defineTransition("submit_change", [TaskState.implementing], TaskState.codeReview);
 export const requestCodeChanges = defineTransition("request_code_changes", [TaskState.codeReview], TaskState.implementing);
 export const approveCode = defineTransition("approve_code", [TaskState.codeReview], TaskState.pushing);
 export const awaitCi = defineTransition("await_ci", [TaskState.pushing], TaskState.awaitingCi);
 export const ciPassed = defineTransition("ci_passed", [TaskState.awaitingCi], TaskState.awaitingReview);
+/** Required checks failed with evidence worth a fix: the implementer gets it. */
+export const ciFailed = defineTransition("ci_failed", [TaskState.awaitingCi], TaskState.fixing);
+/** A fix is ready: it is committed on the same branch, and CI runs again. */
+export const submitFix = defineTransition("submit_fix", [TaskState.fixing], TaskState.pushing);
+/** A person with write access requested changes on the pull request. */
+export const requestRevision = defineTransition("request_revision", [TaskState.awaitingReview, TaskState.awaitingCi, TaskState.needsHuman], TaskState.revising);
+/** The revision is made; another model reviews it before it is committed. */
+export const submitRevision = defineTransition("submit_revision", [TaskState.revising], TaskState.codeReview);
+/** `/orchestrator retry` on a paused task: back to the phase that can carry it on. */
+export const resumePlanning = defineTransition("resume", [TaskState.needsHuman], TaskState.planning);
+export const resumeImplementing = defineTransition("resume", [TaskState.needsHuman], TaskState.implementing);
+export const resumePushing = defineTransition("resume", [TaskState.needsHuman], TaskState.pushing);
+export const resumeAwaitingCi = defineTransition("resume", [TaskState.needsHuman], TaskState.awaitingCi);
+export const resumeRevising = defineTransition("resume", [TaskState.needsHuman], TaskState.revising);
+
+/** Where `/orchestrator retry` takes a task, by the state it stopped in. */
+export function resumeFrom(stoppedIn: TaskState): Transition {
+  switch (stoppedIn) {
+    case TaskState.implementing:
+    case TaskState.codeReview:
+      return resumeImplementing;
+    case TaskState.revising:
+      return resumeRevising;
+    case TaskState.pushing:
+      return resumePushing;
+    case TaskState.fixing:
+    case TaskState.awaitingCi:
+    case TaskState.awaitingReview:
+      return resumeAwaitingCi;
+    case TaskState.queued:
+    case TaskState.planning:
+    case TaskState.planReview:
+    case TaskState.awaitingPlanApproval:
+    case TaskState.needsHuman:
+    case TaskState.done:
+    case TaskState.cancelled:
+    case TaskState.failed:
+      return resumePlanning;
+  }
+}
 /**
  * A reviewer with write access approved; before CI finished counts too, and so does a task waiting
  * for a person (they fixed the branch themselves): the human gate is theirs.
@@ -98,4 +147,23 @@ export const transitions: readonly Transition[] = [
   submitChange,
   requestCodeChanges,
   approveCode,
-  awaitCi, ciPassed, approve, merged, handToHuman, fail, cancel];
+  awaitPlanApproval,
+  planApproved,
+  replan,
+  awaitCi,
+  ciPassed,
+  ciFailed,
+  submitFix,
+  requestRevision,
+  submitRevision,
+  resumePlanning,
+  resumeImplementing,
+  resumePushing,
+  resumeAwaitingCi,
+  resumeRevising,
+  approve,
+  merged,
+  handToHuman,
+  fail,
+  cancel,
+];

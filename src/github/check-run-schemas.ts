@@ -22,6 +22,14 @@ const checkRunSchema = z.object({
   conclusion,
   details_url: z.string().nullable().optional(),
   app: z.object({ id: z.number() }).nullable().optional(),
+  output: z
+    .object({
+      title: z.string().nullable().optional(),
+      summary: z.string().nullable().optional(),
+      text: z.string().nullable().optional(),
+      annotations_count: z.number().optional(),
+    })
+    .optional(),
 });
 
 export const checkRunsSchema = z.object({ total_count: z.number(), check_runs: z.array(checkRunSchema) });
@@ -34,5 +42,11 @@ export function toCheckRunSummary(run: z.infer<typeof checkRunSchema>): CheckRun
     conclusion: run.conclusion,
     appId: run.app?.id ?? null,
     detailsUrl: run.details_url ?? null,
+    output: {
+      title: run.output?.title ?? null,
+      summary: run.output?.summary ?? null,
+      text: run.output?.text ?? null,
+      annotationsCount: run.output?.annotations_count ?? 0,
+    },
   };
 }

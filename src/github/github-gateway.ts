@@ -42,6 +42,51 @@ export interface CheckRunSummary {
   readonly conclusion: CheckConclusion | null;
   readonly appId: number | null;
   readonly detailsUrl: string | null;
+  readonly output: {
+    readonly title: string | null;
+    readonly summary: string | null;
+    readonly text: string | null;
+    readonly annotationsCount: number;
+  };
+}
+
+export interface CheckAnnotation {
+  readonly path: string;
+  readonly startLine: number;
+  readonly level: "notice" | "warning" | "failure";
+  readonly title: string | null;
+  readonly message: string;
+}
+
+export interface PullRequestState {
+  readonly number: number;
+  readonly nodeId: string;
+  readonly state: "open" | "closed";
+  readonly merged: boolean;
+  readonly draft: boolean;
+  readonly headSha: string;
+  readonly headRef: string;
+  /** The head repository's full name: a fork's differs from the base's. */
+  readonly headRepo: string | null;
+}
+
+export interface PullRequestReview {
+  readonly id: number;
+  readonly user: { readonly login: string; readonly type: string } | null;
+  readonly state: string;
+  readonly body: string;
+  readonly commitId: string | null;
+  readonly submittedAt: string | null;
+}
+
+/** A conversation on a line of the pull request's diff: its first comment and the replies. */
+export interface ReviewThread {
+  readonly id: string;
+  readonly resolved: boolean;
+  readonly outdated: boolean;
+  readonly path: string;
+  readonly line: number | null;
+  readonly comments: readonly { readonly id: number; readonly author: string | null; readonly body: string }[];
 }
 
 export interface CheckRunOutput {
@@ -84,4 +129,23 @@ export interface GitHubGateway {
     run: { readonly checkRunId: number | null; readonly name: string; readonly headSha: string; readonly externalId: string; readonly detailsUrl?: string } & CheckRunUpdate,
   ): Promise<{ readonly id: number }>;
   listCheckRuns(repo: RepoRef, ref: string): Promise<CheckRunSummary[]>;
+  /** A file's text on a branch, or null when it does not exist. */
+  readFile(repo: RepoRef, path: string, ref: string): Promise<string | null>;
+  /**
+   * One more commit on an existing branch whose head is `parentSha`: tree, commit and a
+   * fast-forward of the ref, three requests. A retry finds its own commit already there; a branch
+   * someone else moved is never overwritten.
+   */
+  commitOnBranch(repo: RepoRef, commit: CommitRequest & { readonly parentSha: string }): Promise<{ readonly commitSha: string }>;
+  getPullRequest(repo: RepoRef, prNumber: number): Promise<PullRequestState>;
+  /** Takes a draft out of draft (GraphQL: REST cannot). */
+  markReadyForReview(repo: RepoRef, pr: { readonly nodeId: string }): Promise<void>;
+  mergePullRequest(repo: RepoRef, prNumber: number, headSha: string): Promise<{ readonly merged: boolean; readonly message: string }>;
+  listCheckAnnotations(repo: RepoRef, checkRunId: number): Promise<CheckAnnotation[]>;
+  /** The log of a GitHub Actions job (a check run made by Actions has the job's id). */
+  readJobLog(repo: RepoRef, jobId: number): Promise<string>;
+  rerunJob(repo: RepoRef, jobId: number): Promise<void>;
+  listReviews(repo: RepoRef, prNumber: number): Promise<PullRequestReview[]>;
+  listReviewThreads(repo: RepoRef, prNumber: number): Promise<ReviewThread[]>;
+  replyToReviewComment(repo: RepoRef, prNumber: number, commentId: number, body: string): Promise<{ readonly id: number }>;
 }

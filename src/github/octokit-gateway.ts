@@ -3,13 +3,17 @@ import { z } from "zod";
 import type { RepoSnapshot } from "../context/repo-snapshot.js";
 import { unpackTarball } from "../context/unpack-tarball.js";
 import type {
+  CheckAnnotation,
   CheckRunSummary,
   CheckRunUpdate,
   CommitRequest,
   GitHubGateway,
   PermissionLevel,
   PullRequestRef,
+  PullRequestReview,
+  PullRequestState,
   RepoRef,
+  ReviewThread,
 } from "./github-gateway.js";
 import { permissionLevels } from "./github-gateway.js";
 import { classifyGitHubError, GitHubError, githubStatus } from "./github-errors.js";
@@ -27,6 +31,83 @@ const refSchema = z.object({ object: z.object({ sha: z.string() }) });
 const pullSchema = z.object({ number: z.number(), html_url: z.string(), head: z.object({ sha: z.string() }) });
 const commentSchema = z.object({ id: z.number(), body: z.string().optional(), user: z.object({ type: z.string() }).nullable().optional() });
 const idSchema = z.object({ id: z.number() });
+const contentSchema = z.object({ type: z.string(), content: z.string().optional(), encoding: z.string().optional() });
+const pullStateSchema = z.object({
+  number: z.number(),
+  node_id: z.string(),
+  state: z.enum(["open", "closed"]),
+  merged: z.boolean().nullable().optional(),
+  merged_at: z.string().nullable().optional(),
+  draft: z.boolean().optional(),
+  head: z.object({ sha: z.string(), ref: z.string(), repo: z.object({ full_name: z.string() }).nullable().optional() }),
+});
+const annotationsSchema = z.array(
+  z.object({
+    path: z.string(),
+    start_line: z.number(),
+    annotation_level: z.string().nullable(),
+    title: z.string().nullable().optional(),
+    message: z.string().nullable(),
+  }),
+);
+const reviewsSchema = z.array(
+  z.object({
+    id: z.number(),
+    user: z.object({ login: z.string(), type: z.string() }).nullable(),
+    state: z.string(),
+    body: z.string().nullable().optional(),
+    commit_id: z.string().nullable().optional(),
+    submitted_at: z.string().nullable().optional(),
+  }),
+);
+const mergeSchema = z.object({ merged: z.boolean(), message: z.string() });
+const graphqlErrors = z.array(z.object({ message: z.string() })).optional();
+const reviewThreadsSchema = z.object({
+  data: z
+    .object({
+      repository: z
+        .object({
+          pullRequest: z
+            .object({
+              reviewThreads: z.object({
+                nodes: z.array(
+                  z.object({
+                    id: z.string(),
+                    isResolved: z.boolean(),
+                    isOutdated: z.boolean(),
+                    path: z.string(),
+                    line: z.number().nullable(),
+                    comments: z.object({ nodes: z.array(z.object({ databaseId: z.number(), body: z.string(), author: z.object({ login: z.string() }).nullable() })) }),
+                  }),
+                ),
+              }),
+            })
+            .nullable(),
+        })
+        .nullable(),
+    })
+    .nullable()
+    .optional(),
+  errors: graphqlErrors,
+});
+const readyForReviewSchema = z.object({ data: z.unknown().optional(), errors: graphqlErrors });
+
+/** Exported so the simulator's tests ask exactly what the app asks. */
+export const reviewThreadsQuery = `query($owner: String!, $name: String!, $number: Int!) {
+  repository(owner: $owner, name: $name) {
+    pullRequest(number: $number) {
+      reviewThreads(first: 100) {
+        nodes { id isResolved isOutdated path line comments(first: 100) { nodes { databaseId body author { login } } } }
+      }
+    }
+  }
+}`;
+
+export const readyForReviewMutation = `mutation($id: ID!) {
+  markPullRequestReadyForReview(input: { pullRequestId: $id }) { pullRequest { number isDraft } }
+}`;
+
+const annotationLevels: readonly CheckAnnotation["level"][] = ["notice", "warning", "failure"];
 
 function isPermissionLevel(value: string): value is PermissionLevel {
   return (permissionLevels as readonly string[]).includes(value);
@@ -94,6 +175,26 @@ export class OctokitGateway implements GitHubGateway {
   }
 
   async commitFiles(repo: RepoRef, commit: CommitRequest): Promise<{ commitSha: string }> {
+    const commitSha = await this.#createCommit(repo, commit, commit.baseSha);
+    try {
+      await this.#octokit.request("POST /repos/{owner}/{repo}/git/refs", { ...repo, ref: `refs/heads/${commit.branch}`, sha: commitSha });
+    } catch (error) {
+      if (githubStatus(error) !== 422) throw classifyGitHubError(`create branch ${commit.branch}`, error);
+      // The branch exists. Only an earlier attempt of this same commit is ours (same content and date,
+      // same sha); anything else is someone's work, and is never overwritten.
+      const existing = await this.#branchHead(repo, commit.branch);
+      if (existing !== commitSha) {
+        throw new GitHubError(`Branch ${commit.branch} already exists at ${existing.slice(0, 7)} with other commits; Orchestrator will not overwrite it. Delete it or rename it, then start the task again.`, 422, {
+          retryable: false,
+          cause: error,
+        });
+      }
+    }
+    return { commitSha };
+  }
+
+  /** Tree (inline content, the base tree's other files kept) and commit: two requests. Same input, same sha. */
+  async #createCommit(repo: RepoRef, commit: CommitRequest, parentSha: string): Promise<string> {
     const tree = commit.changes.map((change) =>
       change.kind === "write"
         ? { path: change.path, mode: change.executable ? ("100755" as const) : ("100644" as const), type: "blob" as const, content: change.content }
@@ -104,38 +205,20 @@ export class OctokitGateway implements GitHubGateway {
         .data,
     ).sha;
     const signature = { ...commit.author, date: commit.date };
-    const commitSha = shaSchema.parse(
+    return shaSchema.parse(
       (
         await this.#call("create the commit", () =>
           this.#octokit.request("POST /repos/{owner}/{repo}/git/commits", {
             ...repo,
             message: commit.message,
             tree: treeSha,
-            parents: [commit.baseSha],
+            parents: [parentSha],
             author: signature,
             committer: signature,
           }),
         )
       ).data,
     ).sha;
-    try {
-      await this.#octokit.request("POST /repos/{owner}/{repo}/git/refs", { ...repo, ref: `refs/heads/${commit.branch}`, sha: commitSha });
-    } catch (error) {
-      if (githubStatus(error) !== 422) throw classifyGitHubError(`create branch ${commit.branch}`, error);
-      // The branch exists. Only an earlier attempt of this same commit is ours (same content and date,
-      // same sha); anything else is someone's work, and is never overwritten.
-      const { data } = await this.#call(`read branch ${commit.branch}`, () =>
-        this.#octokit.request("GET /repos/{owner}/{repo}/git/ref/{ref}", { ...repo, ref: `heads/${commit.branch}` }),
-      );
-      const existing = refSchema.parse(data).object.sha;
-      if (existing !== commitSha) {
-        throw new GitHubError(`Branch ${commit.branch} already exists at ${existing.slice(0, 7)} with other commits; Orchestrator will not overwrite it. Delete it or rename it, then start the task again.`, 422, {
-          retryable: false,
-          cause: error,
-        });
-      }
-    }
-    return { commitSha };
   }
 
   async openPullRequest(
@@ -226,6 +309,141 @@ export class OctokitGateway implements GitHubGateway {
       this.#octokit.request("POST /repos/{owner}/{repo}/check-runs", { ...repo, name: run.name, head_sha: run.headSha, external_id: run.externalId, ...fields }),
     );
     return idSchema.parse(data);
+  }
+
+  async readFile(repo: RepoRef, path: string, ref: string): Promise<string | null> {
+    let data: unknown;
+    try {
+      ({ data } = await this.#octokit.request("GET /repos/{owner}/{repo}/contents/{path}", { ...repo, path, ref }));
+    } catch (error) {
+      if (githubStatus(error) === 404) return null;
+      throw classifyGitHubError(`read ${path} on ${ref}`, error);
+    }
+    const file = contentSchema.safeParse(data);
+    if (!file.success || file.data.type !== "file") throw new GitHubError(`${path} on ${ref} is not a file.`, 422, { retryable: false });
+    return Buffer.from(file.data.content ?? "", file.data.encoding === "base64" ? "base64" : "utf8").toString("utf8");
+  }
+
+  async commitOnBranch(repo: RepoRef, commit: CommitRequest & { parentSha: string }): Promise<{ commitSha: string }> {
+    const commitSha = await this.#createCommit(repo, commit, commit.parentSha);
+    try {
+      await this.#octokit.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", { ...repo, ref: `heads/${commit.branch}`, sha: commitSha, force: false });
+    } catch (error) {
+      if (githubStatus(error) !== 422) throw classifyGitHubError(`update branch ${commit.branch}`, error);
+      const existing = await this.#branchHead(repo, commit.branch);
+      // A retry after the ref moved: the branch already points at this very commit.
+      if (existing !== commitSha) {
+        throw new GitHubError(
+          `Branch ${commit.branch} moved to ${existing.slice(0, 7)} (expected ${commit.parentSha.slice(0, 7)}): someone else pushed to it, and Orchestrator will not overwrite their commits.`,
+          422,
+          { retryable: false, cause: error },
+        );
+      }
+    }
+    return { commitSha };
+  }
+
+  async getPullRequest(repo: RepoRef, prNumber: number): Promise<PullRequestState> {
+    const { data } = await this.#call(`read pull request #${prNumber}`, () => this.#octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { ...repo, pull_number: prNumber }));
+    const pr = pullStateSchema.parse(data);
+    return {
+      number: pr.number,
+      nodeId: pr.node_id,
+      state: pr.state,
+      merged: pr.merged === true || (pr.merged_at ?? null) !== null,
+      draft: pr.draft === true,
+      headSha: pr.head.sha,
+      headRef: pr.head.ref,
+      headRepo: pr.head.repo?.full_name ?? null,
+    };
+  }
+
+  async markReadyForReview(_repo: RepoRef, pr: { nodeId: string }): Promise<void> {
+    const { data } = await this.#call("mark the pull request ready for review", () =>
+      this.#octokit.request("POST /graphql", { query: readyForReviewMutation, variables: { id: pr.nodeId } }) as Promise<{ data: unknown }>,
+    );
+    const errors = readyForReviewSchema.parse(data).errors ?? [];
+    if (errors.length > 0) throw new GitHubError(`GitHub refused to mark the pull request ready for review: ${errors.map((e) => e.message).join("; ")}`, 422, { retryable: false });
+  }
+
+  async mergePullRequest(repo: RepoRef, prNumber: number, headSha: string): Promise<{ merged: boolean; message: string }> {
+    try {
+      const { data } = await this.#octokit.request("PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge", { ...repo, pull_number: prNumber, sha: headSha });
+      return mergeSchema.parse(data);
+    } catch (error) {
+      const status = githubStatus(error);
+      // 405: not mergeable (branch protection, conflicts); 409: the head moved. Both are answers, not faults.
+      if (status === 405 || status === 409 || status === 422) return { merged: false, message: error instanceof Error ? error.message : String(error) };
+      throw classifyGitHubError(`merge pull request #${prNumber}`, error);
+    }
+  }
+
+  async listCheckAnnotations(repo: RepoRef, checkRunId: number): Promise<CheckAnnotation[]> {
+    const { data } = await this.#call(`list annotations of check run ${checkRunId}`, () =>
+      this.#octokit.request("GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations", { ...repo, check_run_id: checkRunId, per_page: 50 }),
+    );
+    return annotationsSchema.parse(data).map((a) => ({
+      path: a.path,
+      startLine: a.start_line,
+      level: annotationLevels.find((l) => l === a.annotation_level) ?? "failure",
+      title: a.title ?? null,
+      message: a.message ?? "",
+    }));
+  }
+
+  async readJobLog(repo: RepoRef, jobId: number): Promise<string> {
+    // GitHub answers with a redirect to the log file, which fetch follows.
+    const { data } = await this.#call(`read the log of job ${jobId}`, () => this.#octokit.request("GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs", { ...repo, job_id: jobId }));
+    if (typeof data === "string") return data;
+    if (data instanceof ArrayBuffer) return Buffer.from(data).toString("utf8");
+    return String(data);
+  }
+
+  async rerunJob(repo: RepoRef, jobId: number): Promise<void> {
+    await this.#call(`re-run job ${jobId}`, () => this.#octokit.request("POST /repos/{owner}/{repo}/actions/jobs/{job_id}/rerun", { ...repo, job_id: jobId }));
+  }
+
+  async listReviews(repo: RepoRef, prNumber: number): Promise<PullRequestReview[]> {
+    const { data } = await this.#call(`list reviews of #${prNumber}`, () =>
+      this.#octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews", { ...repo, pull_number: prNumber, per_page: 100 }),
+    );
+    return reviewsSchema.parse(data).map((r) => ({
+      id: r.id,
+      user: r.user,
+      state: r.state.toLowerCase(),
+      body: r.body ?? "",
+      commitId: r.commit_id ?? null,
+      submittedAt: r.submitted_at ?? null,
+    }));
+  }
+
+  async listReviewThreads(repo: RepoRef, prNumber: number): Promise<ReviewThread[]> {
+    const { data } = await this.#call(`read the review threads of #${prNumber}`, () =>
+      this.#octokit.request("POST /graphql", { query: reviewThreadsQuery, variables: { owner: repo.owner, name: repo.repo, number: prNumber } }) as Promise<{ data: unknown }>,
+    );
+    const parsed = reviewThreadsSchema.parse(data);
+    if (parsed.errors && parsed.errors.length > 0) throw new GitHubError(`GitHub refused the review-thread query: ${parsed.errors.map((e) => e.message).join("; ")}`, 422, { retryable: false });
+    const nodes = parsed.data?.repository?.pullRequest?.reviewThreads.nodes ?? [];
+    return nodes.map((t) => ({
+      id: t.id,
+      resolved: t.isResolved,
+      outdated: t.isOutdated,
+      path: t.path,
+      line: t.line,
+      comments: t.comments.nodes.map((c) => ({ id: c.databaseId, author: c.author?.login ?? null, body: c.body })),
+    }));
+  }
+
+  async replyToReviewComment(repo: RepoRef, prNumber: number, commentId: number, body: string): Promise<{ id: number }> {
+    const { data } = await this.#call(`reply to review comment ${commentId}`, () =>
+      this.#octokit.request("POST /repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies", { ...repo, pull_number: prNumber, comment_id: commentId, body }),
+    );
+    return idSchema.parse(data);
+  }
+
+  async #branchHead(repo: RepoRef, branch: string): Promise<string> {
+    const { data } = await this.#call(`read branch ${branch}`, () => this.#octokit.request("GET /repos/{owner}/{repo}/git/ref/{ref}", { ...repo, ref: `heads/${branch}` }));
+    return refSchema.parse(data).object.sha;
   }
 
   async listCheckRuns(repo: RepoRef, ref: string): Promise<CheckRunSummary[]> {

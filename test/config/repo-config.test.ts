@@ -44,6 +44,10 @@ describe("parseRepoConfig: defaults", () => {
       limits: { plan_rounds: 3, code_review_rounds: 3, implementer_turns: 12, max_files: 50, max_lines: 3000 },
       paths: { protected: [], allow: [] },
       redaction: { emails: false },
+      ci: { fix_attempts: 3, draft_until_green: true },
+      review: { reviewers: [], auto_merge: false },
+      plan_approval: { risks: ["high"] },
+      trust: { allow_bots: [] },
     });
   });
 
@@ -147,13 +151,17 @@ describe("repoConfigJsonSchema", () => {
   });
 
   it("contains every documented key", () => {
-    expect(Object.keys(schema.properties ?? {}).sort()).toEqual(["areas", "budget", "limits", "models", "paths", "redaction", "risk"]);
+    expect(Object.keys(schema.properties ?? {}).sort()).toEqual(["areas", "budget", "ci", "limits", "models", "paths", "plan_approval", "redaction", "review", "risk", "trust"]);
     expect(Object.keys(child(schema, "models").properties ?? {}).sort()).toEqual([...agentRoles, "by_area", "by_risk", "fallback"].sort());
     expect(Object.keys(child(schema, "risk").properties ?? {}).sort()).toEqual(["default", "paths"]);
     expect(Object.keys(child(schema, "budget").properties ?? {}).sort()).toEqual(["daily_usd", "task_tokens", "task_usd"]);
     expect(Object.keys(child(schema, "limits").properties ?? {}).sort()).toEqual(["code_review_rounds", "implementer_turns", "max_files", "max_lines", "plan_rounds"]);
     expect(Object.keys(child(schema, "paths").properties ?? {}).sort()).toEqual(["allow", "protected"]);
     expect(Object.keys(child(schema, "redaction").properties ?? {})).toEqual(["emails"]);
+    expect(Object.keys(child(schema, "ci").properties ?? {}).sort()).toEqual(["draft_until_green", "fix_attempts", "required_checks"]);
+    expect(Object.keys(child(schema, "review").properties ?? {}).sort()).toEqual(["auto_merge", "reviewers"]);
+    expect(Object.keys(child(schema, "plan_approval").properties ?? {})).toEqual(["risks"]);
+    expect(Object.keys(child(schema, "trust").properties ?? {})).toEqual(["allow_bots"]);
   });
 
   it("carries defaults, closed nested objects and the risk levels", () => {

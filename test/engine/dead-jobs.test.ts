@@ -48,7 +48,7 @@ function deps(db: Db): { deps: EngineDeps; repo: SimRepo; issueNumber: number; i
       catalog: ModelCatalog.builtIn(),
       providers: [new AnthropicClient({ apiKey: "unused" })],
       github: () => Promise.resolve(gateway),
-      settings: { label: "orchestrator", model: "claude-sonnet-5-5", contextTokens: 10_000, appId: app.id },
+      settings: { label: "orchestrator", model: "claude-sonnet-5-5", contextTokens: 10_000, appId: app.id, appSlug: "orchestrator" },
       log: { info: () => undefined, warn: () => undefined, error: () => undefined },
     }),
     repo,

@@ -123,7 +123,7 @@ describe("relabelling a task that waits for a person", () => {
     expect(result.expectations.failures).toEqual([]);
     expect(result.tasksCreated).toBe(2);
     expect(result.task).toMatchObject({ id: 2, state: "needs_human", pr: 3 });
-    expect(result.task?.failure).toMatch(/^CI failed: `test` \(failure\)\. .*approve the pull request to finish, close it to stop, or remove and add the label to start over\.$/);
+    expect(result.task?.failure).toMatch(/^CI failed and Orchestrator stopped: the fix attempts allowed are used up \(`ci.fix_attempts`: 0\)\. Failing: `test` \(tests\).*`\/orchestrator retry`/);
     expect(result.github.byOperation["pulls/create"]).toBe(2);
     expect(result.github.invalidRequests).toBe(0);
     expect(result.llm.byRole.planner?.calls).toBe(2);

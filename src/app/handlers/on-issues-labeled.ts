@@ -6,15 +6,15 @@ import { issuesLabeledSchema } from "../webhook-payloads.js";
 import type { WebhookHandler } from "./handler-types.js";
 
 /**
- * The trigger. The label must be ours and the issue open; bots never trigger work. The sender's
- * permission is checked by the intake job, because that needs GitHub and a handler must not wait.
+ * The trigger. The label must be ours and the issue open. The sender's permission (and, for a bot,
+ * whether the repository's config trusts it) is checked by the intake job, because that needs
+ * GitHub and a handler must not wait.
  */
 export const onIssuesLabeled: WebhookHandler = (raw, { db, now, deliveryId, settings }) => {
   const payload = issuesLabeledSchema.parse(raw);
   // GitHub treats label names case-insensitively, so does the trigger.
   if (payload.label?.name.toLowerCase() !== settings.label.toLowerCase()) return { outcome: "ignored:other-label" };
   if (payload.issue.state !== "open") return { outcome: "ignored:issue-closed" };
-  if (payload.sender.type === "Bot") return { outcome: "ignored:bot" };
   const owner = payload.repository.owner.login;
   const repo = payload.repository.name;
   const active = findActiveTaskForIssue(db, owner, repo, payload.issue.number);

@@ -23,6 +23,7 @@ export const onPullRequestReviewSubmitted: WebhookHandler = (raw, { db, now, del
     reviewer,
     state: state.data,
     commitId: payload.review.commit_id ?? null,
+    body: payload.review.body ?? "",
   };
   return { outcome: `enqueued:review:${task.id}`, job: { kind: JobKind.reviewSubmitted, taskId: task.id, payload: job, runAt: now } };
 };

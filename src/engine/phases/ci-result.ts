@@ -1,26 +1,60 @@
-import type { CheckConclusion, CheckRunSummary } from "../../github/github-gateway.js";
+import type { RepoConfig } from "../../config/repo-config.js";
+import type { CheckConclusion, CheckRunSummary, GitHubGateway } from "../../github/github-gateway.js";
+import { saveArtifact } from "../../store/task-artifacts.js";
 import { appendTaskEvent } from "../../store/task-events.js";
+import type { Task } from "../../store/tasks.js";
 import { getTask } from "../../store/tasks.js";
+import type { CiFailure } from "../ci-evidence.js";
+import { failureSignature, gatherEvidence } from "../ci-evidence.js";
 import type { EngineDeps } from "../engine-deps.js";
 import { dashboardCheckName } from "../engine-deps.js";
 import type { CiCompletedPayload } from "../job-kinds.js";
 import { advanceJob } from "../job-kinds.js";
 import { describeError, OrchestratorError } from "../errors.js";
-import { repoOf } from "../task-context.js";
+import type { StoredCiFailure } from "../phase-artifacts.js";
+import { ciFailuresSchema, readArtifact } from "../phase-artifacts.js";
+import { frozenConfig, repoOf } from "../task-context.js";
 import { TaskState } from "../task-states.js";
-import { ciPassed, handToHuman } from "../transitions.js";
+import { ciFailed, ciPassed, handToHuman } from "../transitions.js";
 
 const red: ReadonlySet<CheckConclusion> = new Set<CheckConclusion>(["failure", "timed_out", "cancelled", "action_required", "stale"]);
 
+/** The latest run of each check name (a re-run adds a run with the same name; the newest counts). */
+function latestByName(runs: readonly CheckRunSummary[]): CheckRunSummary[] {
+  const latest = new Map<string, CheckRunSummary>();
+  for (const run of runs) {
+    const seen = latest.get(run.name);
+    if (!seen || run.id > seen.id) latest.set(run.name, run);
+  }
+  return [...latest.values()];
+}
+
 /** The checks that gate the task: every check on the head commit except the app's own dashboard. */
 export function gatingChecks(runs: readonly CheckRunSummary[], ownAppId: number | undefined): CheckRunSummary[] {
-  return runs.filter((r) => r.name !== dashboardCheckName && (ownAppId === undefined || r.appId !== ownAppId));
+  return latestByName(runs.filter((r) => r.name !== dashboardCheckName && (ownAppId === undefined || r.appId !== ownAppId)));
+}
+
+export interface CiVerdict {
+  readonly state: "pending" | "green" | "red";
+  readonly checks: readonly CheckRunSummary[];
+  /** Required checks that have not reported at all yet. */
+  readonly missing: readonly string[];
+}
+
+/** Where the required checks stand: the config's list of names, or every check but ours. */
+export function judgeChecks(runs: readonly CheckRunSummary[], config: RepoConfig, ownAppId: number | undefined): CiVerdict {
+  const gating = gatingChecks(runs, ownAppId);
+  const required = config.ci.required_checks;
+  const checks = required ? gating.filter((c) => required.includes(c.name)) : gating;
+  const missing = required ? required.filter((name) => !checks.some((c) => c.name === name)) : [];
+  if (checks.length === 0 || missing.length > 0 || checks.some((c) => c.status !== "completed")) return { state: "pending", checks, missing };
+  return { state: checks.some((c) => c.conclusion !== null && red.has(c.conclusion)) ? "red" : "green", checks, missing };
 }
 
 /**
- * A check suite finished on a task's head commit. Reads the commit's checks once; when every one
- * has concluded, green asks the requester for review and red hands the task to a person with the
- * names of the failing checks. Still-running checks mean another suite will report later.
+ * A check suite, check run or workflow run finished on a task's head commit. Reads the commit's
+ * checks once; when every required one has concluded, green marks the pull request ready and asks
+ * for review, red goes to the fix loop. Still-running checks mean another event will report later.
  */
 export async function runCiCompleted(deps: EngineDeps, payload: CiCompletedPayload): Promise<void> {
   const { db, clock, log } = deps;
@@ -34,36 +68,108 @@ export async function runCiCompleted(deps: EngineDeps, payload: CiCompletedPaylo
     return;
   }
   const github = await deps.github(task.installationId);
-  const checks = gatingChecks(await github.listCheckRuns(repoOf(task), payload.headSha), deps.settings.appId);
-  const pending = checks.filter((c) => c.status !== "completed");
-  if (checks.length === 0 || pending.length > 0) {
-    appendTaskEvent(db, { taskId: task.id, at: clock.now(), kind: "ci_pending", detail: { pending: pending.map((c) => c.name) } });
+  const config = frozenConfig(deps, task.id);
+  const verdict = judgeChecks(await github.listCheckRuns(repoOf(task), payload.headSha), config, deps.settings.appId);
+  if (verdict.state === "pending") {
+    appendTaskEvent(db, { taskId: task.id, at: clock.now(), kind: "ci_pending", detail: { pending: verdict.checks.filter((c) => c.status !== "completed").map((c) => c.name), missing: verdict.missing } });
     return;
   }
-  const failed = checks.filter((c) => c.conclusion !== null && red.has(c.conclusion));
-  const detail = { checks: checks.map((c) => ({ name: c.name, conclusion: c.conclusion })) };
-  // Each transition enqueues the job that reports it, so a retry can never lose the report.
-  const report = advanceJob(task.id, clock.now());
-  if (failed.length === 0) {
-    if (task.prNumber !== null) {
-      try {
-        // Asked before the transition: asking again on a retry is harmless, never asking is not.
-        await github.requestReviewers(repoOf(task), task.prNumber, [task.requestedBy]);
-      } catch (error) {
-        // GitHub refuses some reviewers (the PR's author, people without access); the task goes on.
-        appendTaskEvent(db, { taskId: task.id, at: clock.now(), kind: "review_request_failed", detail: { reviewer: task.requestedBy, error: describeError(error) } });
-      }
+  const detail = { checks: verdict.checks.map((c) => ({ name: c.name, conclusion: c.conclusion })) };
+  if (verdict.state === "green") return onGreen(deps, github, task, config, detail);
+  return onRed(deps, github, task, config, verdict.checks.filter((c) => c.conclusion !== null && red.has(c.conclusion)));
+}
+
+async function onGreen(deps: EngineDeps, github: GitHubGateway, task: Task, config: RepoConfig, detail: Record<string, unknown>): Promise<void> {
+  const { db, clock } = deps;
+  const repo = repoOf(task);
+  if (task.prNumber !== null) {
+    // Both asked before the transition: asking again on a retry is harmless, never asking is not.
+    const pr = await github.getPullRequest(repo, task.prNumber);
+    if (pr.draft) await github.markReadyForReview(repo, pr);
+    const reviewers = config.review.reviewers.length > 0 ? config.review.reviewers : [task.requestedBy];
+    try {
+      await github.requestReviewers(repo, task.prNumber, reviewers);
+    } catch (error) {
+      // GitHub refuses some reviewers (the PR's author, people without access); the task goes on.
+      appendTaskEvent(db, { taskId: task.id, at: clock.now(), kind: "review_request_failed", detail: { reviewers, error: describeError(error) } });
     }
-    ciPassed(db, task.id, { at: clock.now(), detail, enqueue: report });
-  } else {
-    const names = failed.map((c) => `\`${c.name}\` (${c.conclusion ?? "unknown"})`).join(", ");
-    handToHuman(db, task.id, {
-      at: clock.now(),
-      patch: {
-        failure: `CI failed: ${names}. This version does not fix CI yet: push a fix to the branch and approve the pull request to finish, close it to stop, or remove and add the label to start over.`,
-      },
-      detail,
-      enqueue: report,
-    });
   }
+  ciPassed(db, task.id, { at: clock.now(), detail: { ...detail, attempts: fixAttempts(readArtifact(db, task.id, "ci_failures", ciFailuresSchema, [])) }, enqueue: advanceJob(task.id, clock.now()) });
+}
+
+function fixAttempts(failures: readonly StoredCiFailure[]): number {
+  return failures.filter((f) => f.action === "fix").length;
+}
+
+function describeChecks(failure: CiFailure): string {
+  return failure.checks
+    .map((c) => {
+      const first = c.annotations[0];
+      const said = first ? ` — ${first.path}:${first.startLine} ${first.title ? `${first.title}: ` : ""}${first.message}` : c.summary ? ` — ${c.summary}` : c.title ? ` — ${c.title}` : "";
+      return `\`${c.name}\` (${c.category})${said.replace(/\s+/g, " ").slice(0, 300)}`;
+    })
+    .join("; ");
+}
+
+/**
+ * Red: infrastructure failures of Actions jobs are re-run once; anything else gets a fix attempt
+ * with the evidence, unless the same failure already came back after a fix or the attempts allowed
+ * are used up. Then the task waits for a person with one account of what failed and what was tried.
+ */
+async function onRed(deps: EngineDeps, github: GitHubGateway, task: Task, config: RepoConfig, failed: readonly CheckRunSummary[]): Promise<void> {
+  const { db, clock } = deps;
+  const repo = repoOf(task);
+  const headSha = task.headSha ?? "";
+  const checks = await gatherEvidence(github, repo, failed);
+  const failure: CiFailure = { headSha, signature: failureSignature(checks), checks };
+  const failures = readArtifact(db, task.id, "ci_failures", ciFailuresSchema, []);
+  // After a stop and `/orchestrator retry`, the loop starts afresh: attempts and signatures count from there.
+  const lastStop = failures.findLastIndex((f) => f.action === "stop");
+  const loop = failures.slice(lastStop + 1);
+  const attempts = fixAttempts(loop);
+  const record = (action: StoredCiFailure["action"]): StoredCiFailure[] => [...failures, { ...failure, checks: failure.checks.map((c) => ({ ...c, annotations: [...c.annotations] })), action }];
+  const detail = { signature: failure.signature, checks: checks.map((c) => ({ name: c.name, conclusion: c.conclusion, category: c.category })), attempts };
+  const at = clock.now();
+
+  const infrastructure = checks.every((c) => c.category === "infrastructure" && c.rerunnable);
+  const rerunBefore = loop.some((f) => f.headSha === headSha && f.action === "rerun");
+  if (infrastructure && !rerunBefore) {
+    // Re-run first, then record: a crash in between re-runs twice at worst, which GitHub refuses harmlessly.
+    const results = await Promise.allSettled(checks.map((c) => github.rerunJob(repo, c.checkRunId)));
+    if (results.every((r) => r.status === "fulfilled")) {
+      db.transaction(() => {
+        saveArtifact(db, task.id, "ci_failures", record("rerun"), at);
+        appendTaskEvent(db, { taskId: task.id, at, kind: "ci_rerun", detail });
+      })();
+      return;
+    }
+  }
+
+  const tried = loop.filter((f) => f.action === "fix").map((f, i) => `fix ${i + 1} for a failure in ${f.checks.map((c) => `\`${c.name}\``).join(", ")} (commit ${f.headSha.slice(0, 7)} failed)`);
+  const repeated = loop.some((f) => f.action === "fix" && f.signature === failure.signature);
+  const exhausted = attempts >= config.ci.fix_attempts;
+  const cannotFix = infrastructure; // its re-run failed too: code changes will not help
+  if (repeated || exhausted || cannotFix) {
+    const why = repeated
+      ? `the same failure came back after a fix attempt`
+      : cannotFix
+        ? `an infrastructure failure persisted after a re-run`
+        : `the fix attempts allowed are used up (\`ci.fix_attempts\`: ${config.ci.fix_attempts})`;
+    db.transaction(() => {
+      saveArtifact(db, task.id, "ci_failures", record("stop"), at);
+      handToHuman(db, task.id, {
+        at,
+        patch: {
+          failure: `CI failed and Orchestrator stopped: ${why}. Failing: ${describeChecks(failure)}. Tried: ${tried.length > 0 ? tried.join("; ") : "nothing yet"}${infrastructure ? "; a re-run of the failed jobs" : ""}. Push a fix to the branch and approve the pull request, or comment \`/orchestrator retry\` to try again.`,
+        },
+        detail: { ...detail, reason: repeated ? "repeated" : cannotFix ? "infrastructure" : "attempts" },
+        enqueue: advanceJob(task.id, at),
+      });
+    })();
+    return;
+  }
+  db.transaction(() => {
+    saveArtifact(db, task.id, "ci_failures", record("fix"), at);
+    ciFailed(db, task.id, { at, detail: { ...detail, attempt: attempts + 1 }, enqueue: advanceJob(task.id, at) });
+  })();
 }

@@ -6,7 +6,7 @@ import { renderUnifiedDiff } from "../../workspace/render-diff.js";
 import { changeSetSchema } from "../change-set.js";
 import type { EngineDeps } from "../engine-deps.js";
 import { advanceJob } from "../job-kinds.js";
-import { authorsSchema, codeReviewsSchema, readArtifact } from "../phase-artifacts.js";
+import { authorsSchema, codeReviewsSchema, readArtifact, revisionRequestsSchema } from "../phase-artifacts.js";
 import { preparePhase } from "../prepare-phase.js";
 import { askAs } from "../task-context.js";
 import { approveCode, handToHuman, requestCodeChanges } from "../transitions.js";
@@ -23,15 +23,17 @@ export async function runCodeReview(deps: EngineDeps, task: Task): Promise<void>
   const changeSet = readArtifact(db, task.id, "changes", changeSetSchema);
   const authors = readArtifact(db, task.id, "change_authors", authorsSchema, []);
   const reviews = readArtifact(db, task.id, "code_reviews", codeReviewsSchema, []);
+  // A person's revision of the pull request starts a new cycle with its own rounds.
+  const cycle = readArtifact(db, task.id, "revision_requests", revisionRequestsSchema, []).length;
 
   const reviewer = askAs(deps, task, "code_reviewer", { config, paths: changeSet.changes.map((c) => c.path), avoid: authors });
   const review = await reviewCode(reviewer.ask, { context, issue, plan, diff: renderUnifiedDiff(snapshot, changeSet.changes) });
-  const round = reviews.length + 1;
+  const round = reviews.filter((r) => r.cycle === cycle).length + 1;
   const at = clock.now();
   const reviewerRef = reviewer.answeredBy.at(-1) ?? reviewer.route.chain[0] ?? { provider: "unknown", model: "unknown" };
-  const detail = { round, verdict: review.verdict, summary: review.summary, comments: review.comments.length, reviewer: reviewer.answeredBy, authors };
+  const detail = { round, cycle, verdict: review.verdict, summary: review.summary, comments: review.comments.length, reviewer: reviewer.answeredBy, authors };
   db.transaction(() => {
-    saveArtifact(db, task.id, "code_reviews", [...reviews, { review, reviewer: reviewerRef }], at);
+    saveArtifact(db, task.id, "code_reviews", [...reviews, { review, reviewer: reviewerRef, cycle }], at);
     if (review.verdict === "approve") {
       approveCode(db, task.id, { at, detail, enqueue: advanceJob(task.id, at) });
     } else if (round >= config.limits.code_review_rounds) {

@@ -1,4 +1,5 @@
-import { implementPlan } from "../../agents/implementer.js";
+import type { ImplementationRevision } from "../../agents/implementer.js";
+import { codeReviewFeedback, implementPlan } from "../../agents/implementer.js";
 import { planSchema } from "../../agents/planner.js";
 import type { RepoConfig } from "../../config/repo-config.js";
 import { changeSetSchema } from "../change-set.js";
@@ -10,10 +11,12 @@ import { renderUnifiedDiff } from "../../workspace/render-diff.js";
 import { Workspace } from "../../workspace/workspace.js";
 import type { EngineDeps } from "../engine-deps.js";
 import { advanceJob } from "../job-kinds.js";
-import { authorsSchema, codeReviewsSchema, mergeAuthors, readArtifact } from "../phase-artifacts.js";
+import { authorsSchema, codeReviewsSchema, mergeAuthors, readArtifact, revisionRequestsSchema } from "../phase-artifacts.js";
+import type { PhaseSetting } from "../prepare-phase.js";
 import { preparePhase } from "../prepare-phase.js";
 import { askAs } from "../task-context.js";
 import { fail, submitChange } from "../transitions.js";
+import type { Db } from "../../store/open-database.js";
 
 /** The built-in protected paths, less those the repository lifts (never git's own), plus its own. */
 export function pathPolicyFor(config: RepoConfig): PathPolicy {
@@ -21,23 +24,32 @@ export function pathPolicyFor(config: RepoConfig): PathPolicy {
   return new PathPolicy([...defaultProtectedPaths.filter((p) => !lifted.has(p)), ...config.paths.protected]);
 }
 
+export interface ImplementedChange {
+  readonly changeSet: ChangeSet;
+  /** Whether the edits changed anything against the earlier change set (a revision that edits nothing did not revise). */
+  readonly changed: boolean;
+  readonly refusals: readonly string[];
+  readonly detail: Record<string, unknown>;
+  /** Who wrote the change so far, this run included: reviewers are chosen among the others. */
+  readonly authors: ReturnType<typeof mergeAuthors>;
+}
+
 /**
- * Has the implementer carry out the stored plan on an in-memory workspace and stores the change
- * set. After the code reviewer asked for changes, the workspace starts from the earlier change and
- * the implementer gets the review.
+ * Has the implementer carry out the stored plan on an in-memory workspace. With `feedback` (a code
+ * review, red CI, a person's review) the workspace starts from the earlier change set and the
+ * implementer sees its diff and the feedback. Nothing is stored here; the caller stores the result
+ * with its transition.
  */
-export async function runImplementing(deps: EngineDeps, task: Task): Promise<void> {
+export async function implementChange(deps: EngineDeps, task: Task, setting: PhaseSetting, feedback?: string): Promise<ImplementedChange> {
   const { db, clock } = deps;
-  const { snapshot, config, issue, context } = await preparePhase(deps, task);
+  const { snapshot, config, issue, context } = setting;
   const plan = readArtifact(db, task.id, "plan", planSchema);
-  const reviews = readArtifact(db, task.id, "code_reviews", codeReviewsSchema, []);
-  const lastReview = reviews.at(-1);
-  const earlier = lastReview ? readArtifact(db, task.id, "changes", changeSetSchema) : undefined;
+  const earlier = feedback === undefined ? undefined : readArtifact(db, task.id, "changes", changeSetSchema);
   const earlierAuthors = readArtifact(db, task.id, "change_authors", authorsSchema, []);
 
   const workspace = new Workspace(snapshot, pathPolicyFor(config), { maxFiles: config.limits.max_files, maxLines: config.limits.max_lines });
   if (earlier) workspace.restore(earlier.changes);
-  const revision = lastReview && earlier ? { diff: renderUnifiedDiff(snapshot, earlier.changes), review: lastReview.review } : undefined;
+  const revision: ImplementationRevision | undefined = earlier && feedback !== undefined ? { diff: renderUnifiedDiff(snapshot, earlier.changes), feedback } : undefined;
   const implementer = askAs(deps, task, "implementer", { config, paths: plan.steps.flatMap((s) => s.files) });
   const result = await implementPlan(implementer.ask, workspace, {
     context,
@@ -46,30 +58,57 @@ export async function runImplementing(deps: EngineDeps, task: Task): Promise<voi
     maxTurns: config.limits.implementer_turns,
     ...(revision ? { revision } : {}),
   });
-
   const changes = workspace.changes();
+  return {
+    changeSet: {
+      summary: result.finish.summary,
+      commitMessage: result.finish.commitMessage,
+      changes,
+      refusals: [...(earlier?.refusals ?? []), ...workspace.refusals],
+      at: clock.now(),
+    },
+    changed: earlier === undefined ? changes.length > 0 : JSON.stringify(changes) !== JSON.stringify(earlier.changes),
+    refusals: workspace.refusals,
+    detail: { files: changes.length, turns: result.turns, failedEdits: result.failedEdits, refusals: workspace.refusals },
+    authors: mergeAuthors(earlierAuthors, implementer.answeredBy),
+  };
+}
+
+/** Stores a change set and who wrote it; called inside the transaction of the transition that follows. */
+export function saveChange(db: Db, taskId: number, change: ImplementedChange, at: number): void {
+  saveArtifact(db, taskId, "changes", change.changeSet, at);
+  saveArtifact(db, taskId, "change_authors", change.authors, at);
+}
+
+/**
+ * Implements the plan, or, after the code reviewer asked for changes, revises the earlier change
+ * with the review. The change set goes to the code reviewer next.
+ */
+export async function runImplementing(deps: EngineDeps, task: Task): Promise<void> {
+  const { db, clock } = deps;
+  const setting = await preparePhase(deps, task);
+  const reviews = readArtifact(db, task.id, "code_reviews", codeReviewsSchema, []);
+  const cycle = readArtifact(db, task.id, "revision_requests", revisionRequestsSchema, []).length;
+  const lastReview = reviews.at(-1);
+  // In implementing, the last review of this cycle (if any) asked for changes: that is what to revise.
+  const revising = lastReview?.cycle === cycle && lastReview.review.verdict !== "approve" ? lastReview : undefined;
+  const change = await implementChange(deps, task, setting, revising ? codeReviewFeedback(revising.review) : undefined);
+
   const at = clock.now();
-  if (changes.length === 0) {
+  if (change.changeSet.changes.length === 0) {
     // Final, not paused: nothing a person could approve exists. The label starts a fresh attempt.
     fail(db, task.id, {
       at,
       patch: {
-        failure: `The implementer finished without changing any file, so there is nothing to propose.${workspace.refusals.length > 0 ? ` Refused edits: ${workspace.refusals.join("; ")}.` : ""} Add detail to the issue, then remove and add the \`${deps.settings.label}\` label to try again.`,
+        failure: `The implementer finished without changing any file, so there is nothing to propose.${change.refusals.length > 0 ? ` Refused edits: ${change.refusals.join("; ")}.` : ""} Add detail to the issue, then remove and add the \`${deps.settings.label}\` label to try again.`,
       },
-      detail: { refusals: workspace.refusals },
+      detail: { refusals: change.refusals },
       enqueue: advanceJob(task.id, at),
     });
     return;
   }
-  const refusals = [...(earlier?.refusals ?? []), ...workspace.refusals];
-  const changeSet: ChangeSet = { summary: result.finish.summary, commitMessage: result.finish.commitMessage, changes, refusals };
   db.transaction(() => {
-    saveArtifact(db, task.id, "changes", changeSet, at);
-    saveArtifact(db, task.id, "change_authors", mergeAuthors(earlierAuthors, implementer.answeredBy), at);
-    submitChange(db, task.id, {
-      at,
-      detail: { round: reviews.length + 1, files: changes.length, turns: result.turns, failedEdits: result.failedEdits, refusals: workspace.refusals },
-      enqueue: advanceJob(task.id, at),
-    });
+    saveChange(db, task.id, change, at);
+    submitChange(db, task.id, { at, detail: { round: reviews.filter((r) => r.cycle === cycle).length + 1, ...change.detail }, enqueue: advanceJob(task.id, at) });
   })();
 }

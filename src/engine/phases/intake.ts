@@ -1,4 +1,7 @@
+import type { RepoConfig } from "../../config/repo-config.js";
+import { parseRepoConfig, RepoConfigError, repoConfigPath } from "../../config/repo-config.js";
 import { setDeliveryOutcome } from "../../store/deliveries.js";
+import { saveArtifact } from "../../store/task-artifacts.js";
 import { appendTaskEvent } from "../../store/task-events.js";
 import { findActiveTaskForIssue } from "../../store/tasks.js";
 import { decideTrigger } from "../../security/trigger-policy.js";
@@ -45,8 +48,33 @@ export async function runIntake(deps: EngineDeps, payload: IntakePayload): Promi
   const { db, clock, log } = deps;
   const repo = { owner: payload.owner, repo: payload.repo };
   const github = await deps.github(payload.installationId);
-  const permission = await github.getPermission(repo, payload.sender.login);
-  const decision = decideTrigger(payload.sender, permission);
+  const isBot = payload.sender.type === "Bot";
+  const permission = isBot ? null : await github.getPermission(repo, payload.sender.login);
+  // The config comes from the default branch only, and is frozen with the task.
+  let config: RepoConfig;
+  try {
+    config = parseRepoConfig(await github.readFile(repo, repoConfigPath, payload.defaultBranch));
+  } catch (error) {
+    if (!(error instanceof RepoConfigError)) throw error;
+    // One comment per labelling, nothing else: no task, no model call.
+    const marker = `<!-- orchestrator:invalid-config delivery=${payload.deliveryId} -->`;
+    await github.upsertIssueComment(repo, payload.issueNumber, {
+      commentId: null,
+      marker,
+      since: new Date(payload.receivedAt).toISOString(),
+      body: `${marker}\n@${payload.sender.login}, Orchestrator cannot start: ${error.message}\n\nFix \`${repoConfigPath}\` on \`${payload.defaultBranch}\` (the configuration reference in Orchestrator's README lists every key; its JSON Schema lets editors check the file), then remove and add the \`${deps.settings.label}\` label.`,
+    });
+    setDeliveryOutcome(db, payload.deliveryId, "invalid-config");
+    log.warn("invalid repository config", { owner: payload.owner, repo: payload.repo, error: error.message });
+    return;
+  }
+  const decision = decideTrigger(payload.sender, permission, config.trust.allow_bots);
+  if (!decision.allowed && decision.reason === "bot") {
+    // Bots get no reply: answering a bot is how loops start.
+    setDeliveryOutcome(db, payload.deliveryId, "refused:bot");
+    log.info("ignored a bot's trigger", { sender: payload.sender.login, issue: payload.issueNumber });
+    return;
+  }
   if (!decision.allowed) {
     await github.upsertIssueComment(repo, payload.issueNumber, {
       commentId: null,
@@ -54,7 +82,7 @@ export async function runIntake(deps: EngineDeps, payload: IntakePayload): Promi
       since: new Date(payload.receivedAt).toISOString(),
       body: `${refusalMarker(payload.deliveryId)}\n@${payload.sender.login}, only people with write access to this repository can ask Orchestrator to work on an issue. A maintainer can add the \`${deps.settings.label}\` label instead.`,
     });
-    setDeliveryOutcome(db, payload.deliveryId, `refused:${permission}`);
+    setDeliveryOutcome(db, payload.deliveryId, `refused:${permission ?? "none"}`);
     log.info("refused a trigger", { sender: payload.sender.login, permission, issue: payload.issueNumber });
     return;
   }
@@ -80,7 +108,11 @@ export async function runIntake(deps: EngineDeps, payload: IntakePayload): Promi
   const detail = { requestedBy: payload.sender.login, permission, deliveryId: payload.deliveryId };
   try {
     const task = createTaskReplacing(db, active, { by: payload.sender.login, deliveryId: payload.deliveryId, at }, () =>
-      createTask(db, fresh, { at, detail, enqueue: (taskId) => advanceJob(taskId, at) }),
+      {
+        const created = createTask(db, fresh, { at, detail, enqueue: (taskId) => advanceJob(taskId, at) });
+        saveArtifact(db, created.id, "config", config, at);
+        return created;
+      },
     );
     setDeliveryOutcome(db, payload.deliveryId, `task:${task.id}`);
     log.info("task created", { taskId: task.id, issue: payload.issueNumber, requestedBy: payload.sender.login });

@@ -7,7 +7,8 @@ import { advanceJob } from "../job-kinds.js";
 import { authorsSchema, planRevisionsSchema, readArtifact } from "../phase-artifacts.js";
 import { preparePhase } from "../prepare-phase.js";
 import { askAs } from "../task-context.js";
-import { approvePlan, handToHuman, revisePlan } from "../transitions.js";
+import { assessRisk } from "../../llm/router.js";
+import { approvePlan, awaitPlanApproval, handToHuman, revisePlan } from "../transitions.js";
 
 /**
  * A model that did not write the plan reviews it. Approved, the task goes on to implementing;
@@ -23,11 +24,15 @@ export async function runPlanReview(deps: EngineDeps, task: Task): Promise<void>
 
   const reviewer = askAs(deps, task, "plan_reviewer", { config, paths: plan.steps.flatMap((s) => s.files), avoid: authors });
   const review = await reviewPlan(reviewer.ask, { context, issue, plan });
-  const round = revisions.length + 1;
+  // A person's replan is not a review round.
+  const round = revisions.filter((r) => r.by === undefined).length + 1;
   const at = clock.now();
   const detail = { round, verdict: review.verdict, reasons: review.reasons, summary: review.summary, reviewer: reviewer.answeredBy, authors };
   if (review.verdict === "approve") {
-    approvePlan(db, task.id, { at, detail, enqueue: advanceJob(task.id, at) });
+    const risk = assessRisk(config, task.issueLabels, plan.steps.flatMap((s) => s.files));
+    // Where the repository asks for it, a person approves the plan of a task this risky first.
+    if (config.plan_approval.risks.includes(risk.value)) awaitPlanApproval(db, task.id, { at, detail: { ...detail, risk: risk.value, riskReason: risk.reason }, enqueue: advanceJob(task.id, at) });
+    else approvePlan(db, task.id, { at, detail, enqueue: advanceJob(task.id, at) });
     return;
   }
   if (round >= config.limits.plan_rounds) {

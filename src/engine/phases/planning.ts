@@ -31,7 +31,7 @@ export async function runPlanning(deps: EngineDeps, task: Task): Promise<void> {
     saveArtifact(db, current.id, "plan_authors", mergeAuthors(readArtifact(db, current.id, "plan_authors", authorsSchema, []), planner.answeredBy), at);
     submitPlan(db, current.id, {
       at,
-      detail: { round: revisions.length + 1, steps: plan.steps.length, baseSha: snapshot.commitSha, filesShown: context.shownFiles.length },
+      detail: { round: revisions.filter((r) => r.by === undefined).length + 1, replans: revisions.filter((r) => r.by !== undefined).length, steps: plan.steps.length, baseSha: snapshot.commitSha, filesShown: context.shownFiles.length },
       enqueue: advanceJob(current.id, at),
     });
   })();

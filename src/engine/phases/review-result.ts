@@ -4,13 +4,21 @@ import { triggerPermissions } from "../../security/trigger-policy.js";
 import type { EngineDeps } from "../engine-deps.js";
 import type { IssueClosedPayload, PullRequestClosedPayload, ReviewSubmittedPayload } from "../job-kinds.js";
 import { advanceJob } from "../job-kinds.js";
-import { repoOf } from "../task-context.js";
+import { frozenConfig, repoOf } from "../task-context.js";
 import { isTerminal, TaskState } from "../task-states.js";
-import { approve, cancel, handToHuman, merged } from "../transitions.js";
+import { approve, cancel, merged, requestRevision } from "../transitions.js";
+import { mentionsApp } from "../commands.js";
+import { readArtifact, revisionRequestsSchema } from "../phase-artifacts.js";
+import type { RevisionRequest } from "../phase-artifacts.js";
+import { saveArtifact } from "../../store/task-artifacts.js";
+import type { Task } from "../../store/tasks.js";
+import type { GitHubGateway } from "../../github/github-gateway.js";
 
 /**
  * A review was submitted on a task's pull request. Only people with write access steer the task;
- * anyone else's review is logged and left alone. Approval finishes the task.
+ * anyone else's review is logged and left alone. Approval finishes the task (merging it where the
+ * repository asks); a request for changes starts a revision that reads the review and its open
+ * threads; a plain comment counts only when it mentions the app.
  */
 export async function runReviewSubmitted(deps: EngineDeps, payload: ReviewSubmittedPayload): Promise<void> {
   const { db, clock, log } = deps;
@@ -24,23 +32,45 @@ export async function runReviewSubmitted(deps: EngineDeps, payload: ReviewSubmit
     log.info("ignored a review from someone without write access", detail);
     return;
   }
-  // Each transition enqueues the job that reports it, so a retry can never lose the report.
-  const report = advanceJob(task.id, clock.now());
-  if (payload.state === "approved" && approve.from.includes(task.state)) {
-    // Approval after a stop (the person fixed it) clears why it had stopped.
-    approve(db, task.id, { at: clock.now(), detail, patch: { failure: null }, enqueue: report });
-  } else if (payload.state === "changes_requested" && task.state !== TaskState.needsHuman) {
-    handToHuman(db, task.id, {
-      at: clock.now(),
-      patch: {
-        failure: `@${payload.reviewer.login} requested changes. This version cannot revise a pull request yet: push the changes to the branch and approve it, close it to stop, or remove and add the label to start over.`,
-      },
-      detail,
-      enqueue: report,
-    });
-  } else {
-    appendTaskEvent(db, { taskId: task.id, at: clock.now(), kind: "review_noted", detail: { ...detail, state: task.state } });
+  const asksForChanges = payload.state === "changes_requested" || (payload.state === "commented" && mentionsApp(payload.body, deps.settings.appSlug));
+  if (payload.state === "approved" && approve.from.includes(task.state)) return onApproved(deps, github, task, detail);
+  if (asksForChanges && requestRevision.from.includes(task.state) && task.prNumber !== null) {
+    const prNumber = task.prNumber;
+    const threads = (await github.listReviewThreads(repoOf(task), prNumber)).filter((t) => !t.resolved && t.comments.length > 0);
+    const requests = readArtifact(db, task.id, "revision_requests", revisionRequestsSchema, []);
+    const request: RevisionRequest = {
+      reviewId: payload.reviewId,
+      reviewer: payload.reviewer.login,
+      body: payload.body,
+      // Replies go to a thread's first comment; a thread whose last word is our reply has nothing new to act on.
+      threads: threads
+        .filter((t) => !t.comments.at(-1)?.body.includes("<!-- orchestrator:reply"))
+        .map((t) => ({ commentId: t.comments[0]?.id ?? 0, path: t.path, line: t.line, comments: t.comments.map((c) => ({ author: c.author, body: c.body })) })),
+      commitSha: null,
+      summary: null,
+      replied: [],
+    };
+    const at = clock.now();
+    db.transaction(() => {
+      saveArtifact(db, task.id, "revision_requests", [...requests, request], at);
+      requestRevision(db, task.id, { at, patch: { failure: null }, detail: { ...detail, threads: request.threads.length, revision: requests.length + 1 }, enqueue: advanceJob(task.id, at) });
+    })();
+    return;
   }
+  appendTaskEvent(db, { taskId: task.id, at: clock.now(), kind: "review_noted", detail: { ...detail, state: task.state } });
+}
+
+/** Approved: done, and merged first where the repository turned `review.auto_merge` on and CI is green. */
+async function onApproved(deps: EngineDeps, github: GitHubGateway, task: Task, detail: Record<string, unknown>): Promise<void> {
+  const { db, clock } = deps;
+  const config = frozenConfig(deps, task.id);
+  let merge: { merged: boolean; message: string } | undefined;
+  if (config.review.auto_merge && task.state === TaskState.awaitingReview && task.prNumber !== null && task.headSha !== null) {
+    merge = await github.mergePullRequest(repoOf(task), task.prNumber, task.headSha);
+  }
+  const at = clock.now();
+  // Approval after a stop (the person fixed it) clears why it had stopped.
+  approve(db, task.id, { at, detail: { ...detail, ...(merge ? { merged: merge.merged, mergeMessage: merge.message } : {}) }, patch: { failure: null }, enqueue: advanceJob(task.id, at) });
 }
 
 /** The pull request was closed: merged finishes the task, closed unmerged cancels it. */

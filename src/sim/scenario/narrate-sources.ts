@@ -2,9 +2,17 @@ import type { Db } from "../../store/open-database.js";
 import { formatCount } from "../../telemetry/format.js";
 import type { CiSimEvent } from "../ci/ci-simulator.js";
 import type { SimChange } from "../github/sim-changes.js";
+import type { SimPull } from "../github/sim-model.js";
 import type { WebhookDeliveryRecord } from "../github/webhook-dispatcher.js";
 import type { LlmSimEvent } from "../llm/sim-events.js";
 import type { Narrate } from "./narrator.js";
+
+const PULL_VERBS: Record<Extract<SimChange, { kind: "pull_request" }>["action"], (pull: SimPull) => string> = {
+  opened: () => "opens",
+  closed: (pull) => (pull.mergedAt ? "merges" : "closes"),
+  synchronize: () => "pushes to",
+  ready_for_review: () => "marks ready for review",
+};
 
 /** What people do, and what the app does that a person would notice on GitHub. */
 export function narrateSimChange(narrate: Narrate, botLogin: string): (change: SimChange) => void {
@@ -20,14 +28,20 @@ export function narrateSimChange(narrate: Narrate, botLogin: string): (change: S
       case "issues.closed":
         narrate(who, `closes issue #${change.issue.number}`);
         break;
+      case "issues.edited":
+        narrate(who, `edits the ${[change.changes.title ? "title" : "", change.changes.body ? "description" : ""].filter(Boolean).join(" and ")} of issue #${change.issue.number}`);
+        break;
       case "issue_comment.created":
         narrate(who, `comments on #${change.issue.number}: "${firstLine(change.comment.body)}"`);
         break;
       case "pull_request":
-        narrate(who, `${change.action === "opened" ? "opens" : change.action === "closed" ? (change.pull.mergedAt ? "merges" : "closes") : "pushes to"} pull request #${change.pull.number} "${change.pull.title}" (${change.pull.headRef} @ ${change.pull.headSha.slice(0, 7)})`);
+        narrate(who, `${PULL_VERBS[change.action](change.pull)} pull request #${change.pull.number} "${change.pull.title}" (${change.pull.headRef} @ ${change.pull.headSha.slice(0, 7)})`);
         break;
       case "pull_request_review.submitted":
         narrate(who, `reviews pull request #${change.pull.number}: ${change.review.state.toLowerCase().replace("_", " ")}${change.review.body ? ` — "${firstLine(change.review.body)}"` : ""}`);
+        break;
+      case "pull_request_review_comment.created":
+        narrate(who, `${change.comment.inReplyTo === null ? "comments on" : "replies on"} ${change.comment.path}:${change.comment.line} of #${change.pull.number}: "${firstLine(change.comment.body)}"`);
         break;
       case "check_run":
         if (change.sender.login === botLogin) narrate(who, `${change.action === "created" ? "creates" : "completes"} its check run '${change.run.name}' on ${change.run.headSha.slice(0, 7)}`);

@@ -11,6 +11,7 @@ import type { Db } from "../../store/open-database.js";
 import { openDatabase } from "../../store/open-database.js";
 import type { Task } from "../../store/tasks.js";
 import { listTasks } from "../../store/tasks.js";
+import { listTaskEvents } from "../../store/task-events.js";
 import { CiSimulator } from "../ci/ci-simulator.js";
 import { GitHubSimulator } from "../github/github-simulator.js";
 import type { OpenApiValidator } from "../github/openapi/openapi-validator.js";
@@ -87,6 +88,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
     // Short leases: after a crash, the killed process's job is taken up again within seconds.
     WORKER_LEASE_SECONDS: "2",
     APP_ID: String(appId),
+    ...scenario.settings,
     ...(uses("anthropic") || options.realAnthropicKey ? { ANTHROPIC_API_KEY: options.realAnthropicKey ?? "sk-ant-simulated" } : {}),
     ...(llm && uses("anthropic") ? { ANTHROPIC_BASE_URL: llm.anthropicBaseUrl } : {}),
     ...(llm && uses("openai") ? { OPENAI_API_KEY: "sk-simulated", OPENAI_BASE_URL: llm.openaiBaseUrl } : {}),
@@ -145,10 +147,16 @@ async function runStep(run: Running, step: ScenarioStep, follower: TaskEventFoll
     await run.webhooks.redeliver(last.id);
   } else if ("waitFor" in step) {
     const timeoutMs = step.waitFor.timeoutMs ?? 30_000;
-    if (step.waitFor.state !== undefined) await waitForState(run, follower, step.waitFor.state, timeoutMs);
+    if (step.waitFor.state !== undefined) await waitForState(run, follower, step.waitFor.state, timeoutMs, step.waitFor.afterEvent);
     if (step.waitFor.quiet) await waitForQuiet(run, follower, timeoutMs);
   } else if ("review" in step) {
-    world.people.review(world.repo, requirePull(run), step.review.by, step.review.event, step.review.body);
+    world.people.review(world.repo, requirePull(run), step.review.by, step.review.event, step.review.body, step.review.comments);
+  } else if ("comment" in step) {
+    world.people.comment(world.repo, step.comment.on === "pr" ? requirePull(run) : world.issue.number, step.comment.by, step.comment.body);
+  } else if ("editIssue" in step) {
+    world.people.editIssue(world.repo, world.issue.number, step.editIssue.by, { ...(step.editIssue.title === undefined ? {} : { title: step.editIssue.title }), ...(step.editIssue.body === undefined ? {} : { body: step.editIssue.body }) });
+  } else if ("dropWebhooks" in step) {
+    run.webhooks.dropNext(step.dropWebhooks.event, step.dropWebhooks.action, step.dropWebhooks.count);
   } else if ("unlabel" in step) {
     world.people.unlabel(world.repo, world.issue.number, step.unlabel.by, step.unlabel.name ?? run.settings.label);
   } else if ("crash" in step) {
@@ -187,16 +195,16 @@ function requirePull(run: Running): number {
   return number;
 }
 
-async function waitForState(run: Running, follower: TaskEventFollower, state: string, timeoutMs: number): Promise<void> {
+async function waitForState(run: Running, follower: TaskEventFollower, state: string, timeoutMs: number, afterEvent?: string): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   while (performance.now() < deadline) {
     follower.poll();
     const task = currentTask(run);
-    if (task?.state === state) return;
+    if (task?.state === state && (afterEvent === undefined || listTaskEvents(run.db, task.id).some((e) => e.kind === afterEvent))) return;
     if (task && isTaskState(task.state) && ["done", "failed", "cancelled"].includes(task.state) && task.state !== state) break;
     await sleep(20);
   }
-  throw new ScenarioFailure(`Waited for the task to reach '${state}'. ${diagnose(run)}`);
+  throw new ScenarioFailure(`Waited for the task to reach '${state}'${afterEvent ? ` after '${afterEvent}'` : ""}. ${diagnose(run)}`);
 }
 
 /** Quiet: no webhook in flight, no CI running, no job running or due, for three looks in a row. */

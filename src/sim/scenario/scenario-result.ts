@@ -30,6 +30,10 @@ export interface ScenarioResult {
     rounds: { plan: number; codeReview: number };
     /** Edits refused by the path policy or the workspace's guards, as told to the model. */
     refusals: string[];
+    /** Commits made to fix red CI. */
+    fixAttempts: number;
+    /** Revisions made after a person requested changes on the pull request. */
+    revisions: number;
   } | null;
   readonly github: {
     requests: number;
@@ -41,6 +45,8 @@ export interface ScenarioResult {
     issueComments: number;
     /** Objects made twice that should exist once: progress comments per task, pull requests per branch, dashboards per task. */
     duplicateSideEffects: number;
+    /** Replies posted to review threads. */
+    threadReplies: number;
   };
   readonly llm: {
     calls: number;
@@ -177,6 +183,8 @@ export function collectResult(input: {
           failure: task.failure,
           rounds: { plan: events.filter((e) => e.fromState === "plan_review").length, codeReview: events.filter((e) => e.fromState === "code_review").length },
           refusals: changes?.success ? changes.data.refusals : [],
+          fixAttempts: events.filter((e) => e.kind === "ci_failed").length,
+          revisions: events.filter((e) => e.kind === "request_revision").length,
         }
       : null,
     github: {
@@ -188,6 +196,7 @@ export function collectResult(input: {
       prCreationCalls: github.requests.all().filter((r) => r.operationId !== null && prCreationOperations.has(r.operationId) && r.invalid === null).length,
       issueComments: [...repo.comments.values()].filter((c) => c.issueNumber === input.issueNumber).length,
       duplicateSideEffects: duplicateSideEffects(repo),
+      threadReplies: github.requests.all().filter((r) => r.operationId === "pulls/create-reply-for-review-comment" && r.status === 201).length,
     },
     llm: {
       calls: calls.length,
@@ -247,6 +256,13 @@ function checkExpectations(scenario: Scenario, result: Omit<ScenarioResult, "exp
   check("duplicate model calls", result.llm.duplicateCalls, expect.duplicateCalls);
   check("duplicate GitHub side effects", result.github.duplicateSideEffects, expect.duplicateSideEffects);
   check("providers used", Object.keys(result.llm.byProvider).length, expect.providers);
+  check("CI fix attempts", result.task?.fixAttempts, expect.fixAttempts);
+  check("revisions", result.task?.revisions, expect.revisions);
+  check("thread replies", result.github.threadReplies, expect.threadReplies);
+  check("files in the pull request", result.task?.prFiles.length, expect.prFileCount);
+  if (expect.maxFixAttempts !== undefined && (result.task?.fixAttempts ?? 0) > expect.maxFixAttempts) failures.push(`CI fix attempts: expected at most ${expect.maxFixAttempts}, got ${result.task?.fixAttempts ?? 0}`);
+  if (expect.maxPrCreationCalls !== undefined && result.github.prCreationCalls > expect.maxPrCreationCalls) failures.push(`REST calls to create the pull request: expected at most ${expect.maxPrCreationCalls}, got ${result.github.prCreationCalls}`);
+  for (const text of expect.failureContains ?? []) if (!result.task?.failure?.includes(text)) failures.push(`the task's failure should contain ${JSON.stringify(text)}, got ${JSON.stringify(result.task?.failure ?? null)}`);
   for (const path of expect.prFilesExclude ?? []) if (result.task?.prFiles.includes(path)) failures.push(`the pull request must not change ${path}, but it does`);
   if (result.budget.capUsd !== null && result.budget.spentUsd > result.budget.capUsd) failures.push(`spent ${result.budget.spentUsd} USD, past the cap of ${result.budget.capUsd} USD`);
   if (expect.minModelCalls !== undefined && result.llm.calls < expect.minModelCalls) failures.push(`model calls: expected at least ${expect.minModelCalls}, got ${result.llm.calls}`);

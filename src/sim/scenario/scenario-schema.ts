@@ -13,18 +13,74 @@ const actorSchema = z.strictObject({
   bot: z.boolean().default(false),
 });
 
-const ciCheckSchema = z.strictObject({
-  name: z.string().min(1),
-  conclusion: z.enum(["success", "failure", "neutral", "cancelled", "skipped", "timed_out", "action_required"]),
-  durationMs: z.number().int().min(0).max(60_000).default(30),
-  summary: z.string().optional(),
-});
+const ciConclusion = z.enum(["success", "failure", "neutral", "cancelled", "skipped", "timed_out", "action_required"]);
+
+/**
+ * One check (an Actions job) CI runs on every push to a pull request: either scripted — `conclusion`,
+ * or `conclusions` for successive runs (the last repeating), with optional output — or real: `run`,
+ * a shell command run in a checkout of the head commit, which passes on exit code 0.
+ */
+export const ciCheckSchema = z
+  .strictObject({
+    name: z.string().min(1),
+    conclusion: ciConclusion.optional(),
+    /** One conclusion per run of this check, in order (pushes and re-runs alike); the last repeats. */
+    conclusions: z.array(ciConclusion).min(1).optional(),
+    run: z.string().min(1).optional(),
+    /** How long `run` may take before it is stopped and the check times out; 60 s when not given. */
+    timeoutMs: z.number().int().positive().max(600_000).optional(),
+    /** How long a scripted check takes. */
+    durationMs: z.number().int().min(0).max(60_000).default(30),
+    summary: z.string().optional(),
+    text: z.string().optional(),
+    annotations: z
+      .array(
+        z.strictObject({
+          path: z.string().min(1),
+          line: z.number().int().positive(),
+          level: z.enum(["notice", "warning", "failure"]).default("failure"),
+          title: z.string().optional(),
+          message: z.string().min(1),
+        }),
+      )
+      .max(50)
+      .optional(),
+  })
+  .refine((c) => [c.conclusion, c.conclusions, c.run].filter((v) => v !== undefined).length === 1, {
+    message: "give exactly one of `conclusion: failure` (a fixed outcome), `conclusions: [failure, success]` (one per run, the last repeating) or `run: node --test` (a command whose exit code decides)",
+  })
+  .refine((c) => c.run === undefined || (c.summary === undefined && c.text === undefined && c.annotations === undefined), {
+    message: "`summary`, `text` and `annotations` script a fixed conclusion; a `run` check reports its command's own output",
+  })
+  .refine((c) => c.run !== undefined || c.timeoutMs === undefined, { message: "`timeoutMs` limits a `run` command; a scripted check takes `durationMs`" });
 
 const stepSchema = z.union([
   z.strictObject({ label: z.strictObject({ by: login, name: z.string().optional() }) }),
   z.strictObject({ redeliver: z.strictObject({ event: z.string().min(1), action: z.string().optional() }) }),
-  z.strictObject({ waitFor: z.strictObject({ state: taskState.optional(), quiet: z.boolean().optional(), timeoutMs: z.number().int().positive().max(120_000).optional() }) }),
-  z.strictObject({ review: z.strictObject({ by: login, event: z.enum(["approve", "request_changes", "comment"]), body: z.string().default("") }) }),
+  z.strictObject({
+    waitFor: z.strictObject({
+      state: taskState.optional(),
+      /** Only once the task's event log has an event of this kind (e.g. request_revision): a state the task was already in does not count. */
+      afterEvent: z.string().min(1).optional(),
+      quiet: z.boolean().optional(),
+      timeoutMs: z.number().int().positive().max(120_000).optional(),
+    }),
+  }),
+  z.strictObject({
+    review: z.strictObject({
+      by: login,
+      event: z.enum(["approve", "request_changes", "comment"]),
+      body: z.string().default(""),
+      /** Inline comments, each the start of a review thread on the pull request's diff. */
+      comments: z.array(z.strictObject({ path: z.string().min(1), line: z.number().int().positive(), body: z.string().min(1) })).default([]),
+    }),
+  }),
+  /** A comment on the issue, or on the task's pull request (`on: pr`): how people give commands. */
+  z.strictObject({ comment: z.strictObject({ by: login, body: z.string().min(1), on: z.enum(["issue", "pr"]).default("issue") }) }),
+  /** Someone edits the issue after it was labelled. */
+  z.strictObject({ editIssue: z.strictObject({ by: login, title: z.string().optional(), body: z.string().optional() }) }),
+  /** The next `count` deliveries of the event are lost (GitHub does not redeliver them). */
+  z.strictObject({ dropWebhooks: z.strictObject({ event: z.string().min(1), action: z.string().optional(), count: z.number().int().positive().max(100).default(1) }) }),
   z.strictObject({ close: z.strictObject({ by: login, merge: z.boolean().default(false) }) }),
   z.strictObject({ closeIssue: z.strictObject({ by: login }) }),
   z.strictObject({ unlabel: z.strictObject({ by: login, name: z.string().optional() }) }),
@@ -51,6 +107,8 @@ export const scenarioSchema = z.strictObject({
   }),
   /** The providers the app holds keys for, the first being the default model's. */
   providers: z.array(z.enum(providerNames)).min(1).default(["anthropic", "openai"]),
+  /** Orchestrator settings for this run, e.g. a short ORCHESTRATOR_RECONCILE_SECONDS. */
+  settings: z.record(z.string().regex(/^ORCHESTRATOR_[A-Z_]+$/, "an ORCHESTRATOR_* setting"), z.string()).default({}),
   actors: z.array(actorSchema).min(1),
   issue: z.strictObject({ title: z.string().min(1), body: z.string(), author: login }),
   llm: llmScriptSchema,
@@ -77,6 +135,19 @@ export const scenarioSchema = z.strictObject({
       prFileContains: z.record(z.string(), z.string()).optional(),
       /** Text some comment on the issue must contain. */
       commentContains: z.array(z.string()).optional(),
+      /** CI fix commits the task made. */
+      fixAttempts: z.number().int().min(0).optional(),
+      maxFixAttempts: z.number().int().min(0).optional(),
+      /** Revisions after a person requested changes. */
+      revisions: z.number().int().min(0).optional(),
+      /** Replies the app posted to review threads. */
+      threadReplies: z.number().int().min(0).optional(),
+      /** Files changed by the pull request. */
+      prFileCount: z.number().int().min(0).optional(),
+      /** REST calls that wrote the pull request's content and opened it. */
+      maxPrCreationCalls: z.number().int().min(0).optional(),
+      /** Text the task's failure (why it stopped) must contain. */
+      failureContains: z.array(z.string()).optional(),
     })
     .default({}),
 });

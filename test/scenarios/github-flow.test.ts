@@ -1,0 +1,142 @@
+import { describe, expect, it } from "vitest";
+import { OpenApiValidator } from "../../src/sim/github/openapi/openapi-validator.js";
+import { loadScenario } from "../../src/sim/scenario/load-scenario.js";
+import { runScenario } from "../../src/sim/scenario/run-scenario.js";
+import type { Scenario } from "../../src/sim/scenario/scenario-schema.js";
+
+/** GitHub's API description, compiled once for the file. */
+const githubValidator = OpenApiValidator.load();
+
+const ops = (result: Awaited<ReturnType<typeof runScenario>>, id: string): number => result.github.byOperation[id] ?? 0;
+
+describe("the CI loop", () => {
+  it("ci-failure: a real failing test, one fix with its evidence, green, ready for review, done", async () => {
+    const result = await runScenario(loadScenario("ci-failure"), { githubValidator });
+    expect(result.expectations.failures).toEqual([]);
+    expect(result.task).toMatchObject({ state: "done", fixAttempts: 1 });
+    expect(result.events.map((e) => e.kind)).toEqual(expect.arrayContaining(["ci_failed", "submit_fix", "ci_passed"]));
+    // The draft became ready through GraphQL once CI was green; the evidence came from annotations and the job's log.
+    expect(ops(result, "graphql/markPullRequestReadyForReview")).toBe(1);
+    expect(ops(result, "checks/list-annotations")).toBe(1);
+    expect(ops(result, "actions/download-job-logs-for-workflow-run")).toBe(1);
+    // Two commits on one branch, one pull request.
+    expect(ops(result, "pulls/create")).toBe(1);
+    expect(ops(result, "git/update-ref")).toBe(1);
+  });
+
+  it("ci-stuck: the same failure after a fix stops the loop with one account of it", async () => {
+    const result = await runScenario(loadScenario("ci-stuck"), { githubValidator });
+    expect(result.expectations.failures).toEqual([]);
+    expect(result.task?.state).toBe("needs_human");
+    expect(result.task?.fixAttempts).toBe(1);
+    expect(result.task?.failure).toMatch(/the same failure came back after a fix attempt\. Failing: `test` \(tests\) — test\/operations\.test\.js:\d+ subtracts two numbers/);
+    expect(result.github.issueComments).toBe(1);
+  });
+
+  it("an infrastructure failure is re-run once, not fixed", async () => {
+    const happy = loadScenario("happy");
+    const scenario: Scenario = {
+      ...happy,
+      name: "flaky-runner",
+      ci: { checks: [{ name: "test", conclusions: ["failure", "success"], text: "npm ERR! code ECONNRESET\nnpm ERR! network socket hang up", durationMs: 20 }] },
+    };
+    const result = await runScenario(scenario, { githubValidator });
+    expect(result.expectations.failures).toEqual([]);
+    expect(result.task).toMatchObject({ state: "done", fixAttempts: 0 });
+    expect(result.events.map((e) => e.kind)).toContain("ci_rerun");
+    expect(ops(result, "actions/re-run-job-for-workflow-run")).toBe(1);
+    expect(result.llm.calls).toBe(4);
+  });
+
+  it("missed-webhook: lost CI deliveries are found by reconciliation", async () => {
+    const result = await runScenario(loadScenario("missed-webhook"), { githubValidator });
+    expect(result.expectations.failures).toEqual([]);
+    expect(result.webhooks.failed).toBe(3);
+    expect(result.events.map((e) => e.kind)).toContain("ci_passed");
+    expect(ops(result, "pulls/get")).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe("the review gate", () => {
+  it("changes-requested: one revision commit, reviewed by another model, every thread answered", async () => {
+    const result = await runScenario(loadScenario("changes-requested"), { githubValidator });
+    expect(result.expectations.failures).toEqual([]);
+    expect(result.task).toMatchObject({ state: "done", revisions: 1 });
+    expect(result.github.threadReplies).toBe(2);
+    expect(result.llm.crossReviewViolations).toBe(0);
+    expect(result.events.map((e) => e.kind)).toEqual(expect.arrayContaining(["request_revision", "submit_revision", "approve_code"]));
+  });
+
+  it("cancel: closing the pull request cancels the task and spends nothing more", async () => {
+    const result = await runScenario(loadScenario("cancel"), { githubValidator });
+    expect(result.expectations.failures).toEqual([]);
+    expect(result.task?.state).toBe("cancelled");
+    expect(result.llm.calls).toBe(4);
+  });
+});
+
+describe("commands, plan approval, config and trust", () => {
+  it("plan-approval: a high-risk plan waits for approve-plan", async () => {
+    const result = await runScenario(loadScenario("plan-approval"), { githubValidator });
+    expect(result.expectations.failures).toEqual([]);
+    const kinds = result.events.map((e) => e.kind);
+    expect(kinds.indexOf("await_plan_approval")).toBeLessThan(kinds.indexOf("plan_approved"));
+    expect(kinds).toContain("command");
+  });
+
+  it("budget and retry: a task stopped by its budget carries on after the cap is raised", async () => {
+    const stopped = loadScenario("budget-exceeded");
+    const scenario: Scenario = {
+      ...stopped,
+      name: "budget-raised",
+      steps: [
+        ...stopped.steps,
+        { comment: { by: "mona", body: "/orchestrator budget 3", on: "issue" } },
+        { waitFor: { quiet: true } },
+        { comment: { by: "mona", body: "Carry on please.\n/orchestrator retry", on: "issue" } },
+        { waitFor: { state: "awaiting_review", afterEvent: "resume" } },
+        { review: { by: "mona", event: "approve", body: "Thanks.", comments: [] } },
+        { waitFor: { state: "done" } },
+      ],
+      expect: { state: "done", modelCalls: 4, commentContains: ["this task's budget is now $3", "carrying on from implementing"] },
+    };
+    const result = await runScenario(scenario, { githubValidator });
+    expect(result.expectations.failures).toEqual([]);
+    expect(result.budget.capUsd).toBe(3);
+    expect(result.events.map((e) => e.kind)).toEqual(expect.arrayContaining(["budget_changed", "resume"]));
+  });
+
+  it("a command from someone without write access is refused and changes nothing", async () => {
+    const base = loadScenario("late-edit");
+    const scenario: Scenario = {
+      ...base,
+      name: "outsider-command",
+      steps: [{ label: { by: "mona" } }, { waitFor: { state: "awaiting_review" } }, { comment: { by: "mallory", body: "/orchestrator cancel", on: "pr" } }, { waitFor: { quiet: true } }],
+      expect: { state: "awaiting_review" },
+    };
+    const result = await runScenario(scenario, { githubValidator });
+    expect(result.expectations.failures).toEqual([]);
+    expect(result.events.map((e) => e.kind)).toContain("command_refused");
+  });
+
+  it("invalid-config: one comment naming the bad keys, no task, no model call", async () => {
+    const result = await runScenario(loadScenario("invalid-config"), { githubValidator });
+    expect(result.expectations.failures).toEqual([]);
+    expect(result.tasksCreated).toBe(0);
+    expect(result.llm.simulatorRequests).toBe(0);
+  });
+
+  it("late-edit: an edit after the label does not steer the task", async () => {
+    const result = await runScenario(loadScenario("late-edit"), { githubValidator });
+    expect(result.expectations.failures).toEqual([]);
+    expect(result.llm.leaks).toBe(0);
+  });
+
+  it("many-files: 25 files in one commit, at most five REST calls", async () => {
+    const result = await runScenario(loadScenario("many-files"), { githubValidator });
+    expect(result.expectations.failures).toEqual([]);
+    expect(result.task?.prFiles).toHaveLength(25);
+    expect(result.github.prCreationCalls).toBeLessThanOrEqual(5);
+    expect(ops(result, "git/create-blob")).toBe(0);
+  });
+});
