@@ -489,3 +489,73 @@ describe("OctokitGateway error classification", () => {
     }
   });
 });
+
+describe("OctokitGateway follow-up commits", () => {
+  it("adds a commit on the branch in three requests, keeps the earlier one as its parent, and finds its own commit on a retry", async () => {
+    const world = buildWorld(smallRepo);
+    const branch = "orchestrator/issue-5";
+    const first = await world.gateway.commitFiles(ref, commitRequest(world, branch, [{ kind: "write", path: "src/sub.js", content: "export const sub = (a, b) => a + b;\n" }]));
+    // The change set is the whole change against the base: the fix rewrites the same file.
+    const fix = { ...commitRequest(world, branch, [{ kind: "write", path: "src/sub.js", content: "export const sub = (a, b) => a - b;\n" }], "2026-03-01T12:05:00Z"), parentSha: first.commitSha };
+    const { result, ops } = await during(() => world.gateway.commitOnBranch(ref, fix));
+    expect(ops).toEqual(["git/create-tree", "git/create-commit", "git/update-ref"]);
+    expectNoInvalidTraffic();
+    expect(headOf(world.repo, branch)).toBe(result.commitSha);
+    const commit = world.repo.git.get(result.commitSha);
+    expect(commit?.type === "commit" ? commit.parents : []).toEqual([first.commitSha]);
+    expect(filesAt(world.repo, result.commitSha).get("src/sub.js")).toBe("export const sub = (a, b) => a - b;\n");
+    expect(filesAt(world.repo, result.commitSha).get("README.md")).toBe("# calculator\n");
+
+    clockMs += 60_000;
+    const again = await world.gateway.commitOnBranch(ref, fix);
+    expect(again.commitSha).toBe(result.commitSha);
+    expect(headOf(world.repo, branch)).toBe(result.commitSha);
+  });
+
+  it("refuses to move a branch someone else pushed to, without retrying", async () => {
+    const world = buildWorld(smallRepo);
+    const branch = "orchestrator/issue-6";
+    const first = await world.gateway.commitFiles(ref, commitRequest(world, branch, [{ kind: "write", path: "a.txt", content: "ours\n" }]));
+    const theirs = await world.gateway.commitOnBranch(ref, { ...commitRequest(world, branch, [{ kind: "write", path: "a.txt", content: "theirs\n" }], "2026-03-01T12:01:00Z"), parentSha: first.commitSha });
+    const refusal = await world.gateway
+      .commitOnBranch(ref, { ...commitRequest(world, branch, [{ kind: "write", path: "a.txt", content: "our fix\n" }], "2026-03-01T12:02:00Z"), parentSha: first.commitSha })
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    expect(refusal).toBeInstanceOf(GitHubError);
+    expect((refusal as GitHubError).retryable).toBe(false);
+    expect((refusal as GitHubError).message).toMatch(/Branch orchestrator\/issue-6 moved to .*someone else pushed to it/);
+    expect(headOf(world.repo, branch)).toBe(theirs.commitSha);
+  });
+});
+
+describe("OctokitGateway pull request reads and writes", () => {
+  it("reads a file on a branch, and null for one that does not exist without counting as a bad request", async () => {
+    const world = buildWorld(smallRepo);
+    expect(await world.gateway.readFile(ref, "README.md", "main")).toBe("# calculator\n");
+    expect(await world.gateway.readFile(ref, ".github/orchestrator.yml", "main")).toBeNull();
+    expectNoInvalidTraffic();
+  });
+
+  it("takes a draft out of draft once, through GraphQL", async () => {
+    const world = buildWorld(smallRepo);
+    await world.gateway.commitFiles(ref, commitRequest(world, "orchestrator/issue-7", [{ kind: "write", path: "x.txt", content: "x\n" }]));
+    const opened = await world.gateway.openPullRequest(ref, { head: "orchestrator/issue-7", base: "main", title: "t", body: "b", draft: true });
+    const before = await world.gateway.getPullRequest(ref, opened.number);
+    expect(before).toMatchObject({ number: opened.number, state: "open", draft: true, merged: false, headRef: "orchestrator/issue-7" });
+    await world.gateway.markReadyForReview(ref, before);
+    expect((await world.gateway.getPullRequest(ref, opened.number)).draft).toBe(false);
+    expectNoInvalidTraffic();
+  });
+
+  it("merges a pull request at its head, and answers a refused merge instead of throwing", async () => {
+    const world = buildWorld(smallRepo);
+    await world.gateway.commitFiles(ref, commitRequest(world, "orchestrator/issue-8", [{ kind: "write", path: "x.txt", content: "x\n" }]));
+    const draft = await world.gateway.openPullRequest(ref, { head: "orchestrator/issue-8", base: "main", title: "t", body: "b", draft: true });
+    expect(await world.gateway.mergePullRequest(ref, draft.number, draft.headSha)).toMatchObject({ merged: false });
+    await world.gateway.markReadyForReview(ref, await world.gateway.getPullRequest(ref, draft.number));
+    expect(await world.gateway.mergePullRequest(ref, draft.number, draft.headSha)).toMatchObject({ merged: true });
+    expect((await world.gateway.getPullRequest(ref, draft.number)).merged).toBe(true);
+  });
+});
