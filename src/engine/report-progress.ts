@@ -7,7 +7,7 @@ import { renderTaskDashboard } from "../telemetry/render-task-dashboard.js";
 import { buildTaskReport } from "../telemetry/task-report.js";
 import type { EngineDeps } from "./engine-deps.js";
 import { dashboardCheckName } from "./engine-deps.js";
-import { githubRedaction } from "./task-context.js";
+import { frozenConfig, githubRedaction } from "./task-context.js";
 import type { TaskState } from "./task-states.js";
 
 const finalConclusion: Partial<Record<TaskState, CheckConclusion>> = {
@@ -32,7 +32,7 @@ export async function reportProgress(deps: EngineDeps, github: GitHubGateway, ta
   const comment = await github.upsertIssueComment(repo, task.issueNumber, {
     commentId: task.progressCommentId,
     marker: progressMarker(task.id),
-    body: redact(renderProgressComment(report)),
+    body: redact(renderProgressComment(report, frozenConfig(deps, task.id).budget.task_usd)),
     since: new Date(task.createdAt).toISOString(),
   });
   if (comment.id !== task.progressCommentId) task = updateTask(db, task.id, clock.now(), { progressCommentId: comment.id });

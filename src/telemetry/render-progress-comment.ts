@@ -33,8 +33,8 @@ const headline: Record<TaskState, string> = {
   needs_human: "needs a person to continue",
 };
 
-/** The one issue comment per task, edited in place as the task moves. */
-export function renderProgressComment(report: TaskReport): string {
+/** The one issue comment per task, edited in place as the task moves; `budgetUsd` is the task's cap, shown next to its spend. */
+export function renderProgressComment(report: TaskReport, budgetUsd?: number): string {
   const { task, totals } = report;
   const finished = task.state === S.done;
   const stepOf = (state: TaskState): number => steps.findIndex((s) => s.states.includes(state));
@@ -57,7 +57,7 @@ export function renderProgressComment(report: TaskReport): string {
     const dashboard = task.checkRunId ? ` · [task dashboard](${task.prUrl}/checks?check_run_id=${task.checkRunId})` : "";
     lines.push(`**Pull request:** ${task.prUrl}${dashboard}`);
   }
-  lines.push(`**Spend so far:** ${formatUsd(totals.costUsd)} · ${formatCount(totals.calls)} model calls · ${formatCount(totals.inputTokens + totals.cacheReadTokens + totals.cacheWriteTokens + totals.outputTokens)} tokens`);
+  lines.push(`**Spend so far:** ${formatUsd(totals.costUsd)}${budgetUsd === undefined ? "" : ` of ${formatUsd(budgetUsd)}`} · ${formatCount(totals.calls)} model calls · ${formatCount(totals.inputTokens + totals.cacheReadTokens + totals.cacheWriteTokens + totals.outputTokens)} tokens`);
   if (task.failure) lines.push("", `**Why it stopped:** ${task.failure}`);
   return lines.join("\n");
 }

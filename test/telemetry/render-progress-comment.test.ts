@@ -65,6 +65,11 @@ describe("renderProgressComment", () => {
     expect(renderProgressComment(reportOf("planning"))).not.toContain("**Pull request:**");
   });
 
+  it("shows the spend against the task's budget when it is known", () => {
+    expect(renderProgressComment(reportOf("planning"), 5)).toContain("**Spend so far:** $0 of $5.00 · 0 model calls");
+    expect(renderProgressComment(reportOf("planning"))).toContain("**Spend so far:** $0 · 0 model calls");
+  });
+
   it("shows the spend so far", () => {
     const report = reportOf("implementing");
     const calls = [
