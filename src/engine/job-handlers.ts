@@ -2,6 +2,7 @@ import type { Job } from "../store/jobs.js";
 import { setDeliveryOutcome } from "../store/deliveries.js";
 import { enqueueJob } from "../store/jobs.js";
 import { markInterruptedCalls } from "../store/model-calls.js";
+import { appendTaskEvent } from "../store/task-events.js";
 import type { Db } from "../store/open-database.js";
 import { getTask } from "../store/tasks.js";
 import type { EngineDeps } from "./engine-deps.js";
@@ -103,6 +104,12 @@ export function createDeadJobHandler(deps: EngineDeps): (job: Job, error: unknow
   return async (job, error) => {
     if (job.kind === JobKind.intake) return reportFailedIntake(deps, job, error);
     if (job.taskId === null) return;
+    if (job.kind === JobKind.reconcile || job.kind === JobKind.command) {
+      // A look at GitHub or a command that could not run changes nothing about the task's work: say so, do not fail it.
+      appendTaskEvent(deps.db, { taskId: job.taskId, at: deps.clock.now(), kind: "job_dead", detail: { jobId: job.id, kind: job.kind, error: describeError(error) } });
+      deps.log.warn("a job gave up without failing its task", { taskId: job.taskId, kind: job.kind, error: describeError(error) });
+      return;
+    }
     const task = getTask(deps.db, job.taskId);
     if (!task || isTerminal(task.state)) return;
     if (error instanceof NeedsHumanError) {

@@ -23,8 +23,8 @@ const annotationSchema = z.object({ path: z.string(), startLine: z.number(), lev
 export const ciFailureSchema = z.object({
   headSha: z.string(),
   signature: z.string(),
-  /** What the engine did about it: a fix attempt, a re-run of infrastructure failures, or a stop. */
-  action: z.enum(["fix", "rerun", "stop"]),
+  /** What the engine did about it: a fix attempt, a re-run of infrastructure failures, or a stop; `reset` marks green CI (the loop's end). */
+  action: z.enum(["fix", "rerun", "stop", "reset"]),
   checks: z.array(
     z.object({
       checkRunId: z.number(),
@@ -64,6 +64,17 @@ export function readArtifact<T>(db: Db, taskId: number, kind: string, schema: z.
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw new PermanentError(`Task ${taskId} has no valid stored ${kind.replace(/_/g, " ")}.`);
   return parsed.data;
+}
+
+/**
+ * The code-review cycle the task is in: each revision a person asked for on the pull request, and
+ * each `/orchestrator replan`, starts a new one, with its own rounds and no carry-over of an earlier
+ * cycle's requests for changes.
+ */
+export function reviewCycle(db: Db, taskId: number): number {
+  const revisions = readArtifact(db, taskId, "revision_requests", revisionRequestsSchema, []).length;
+  const replans = readArtifact(db, taskId, "plan_revisions", planRevisionsSchema, []).filter((r) => r.by !== undefined).length;
+  return revisions + replans;
 }
 
 /** Models in `a` and `b`, each once. */

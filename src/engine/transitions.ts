@@ -99,6 +99,7 @@ export const resumeImplementing = defineTransition("resume", [TaskState.needsHum
 export const resumePushing = defineTransition("resume", [TaskState.needsHuman], TaskState.pushing);
 export const resumeAwaitingCi = defineTransition("resume", [TaskState.needsHuman], TaskState.awaitingCi);
 export const resumeRevising = defineTransition("resume", [TaskState.needsHuman], TaskState.revising);
+export const resumeFixing = defineTransition("resume", [TaskState.needsHuman], TaskState.fixing);
 
 /** Where `/orchestrator retry` takes a task, by the state it stopped in. */
 export function resumeFrom(stoppedIn: TaskState): Transition {
@@ -111,6 +112,8 @@ export function resumeFrom(stoppedIn: TaskState): Transition {
     case TaskState.pushing:
       return resumePushing;
     case TaskState.fixing:
+      // The fix it stopped in (a budget, an empty fix) was never pushed: make it again.
+      return resumeFixing;
     case TaskState.awaitingCi:
     case TaskState.awaitingReview:
       return resumeAwaitingCi;
@@ -161,6 +164,7 @@ export const transitions: readonly Transition[] = [
   resumePushing,
   resumeAwaitingCi,
   resumeRevising,
+  resumeFixing,
   approve,
   merged,
   handToHuman,

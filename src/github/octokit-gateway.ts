@@ -61,7 +61,13 @@ const reviewsSchema = z.array(
   }),
 );
 const mergeSchema = z.object({ merged: z.boolean(), message: z.string() });
-const graphqlErrors = z.array(z.object({ message: z.string() })).optional();
+const graphqlErrors = z.array(z.object({ message: z.string(), type: z.string().optional() })).optional();
+
+/** GraphQL answers HTTP 200 with `errors`; a rate limit among them is worth retrying, the rest are not. */
+function graphqlError(doing: string, errors: readonly { message: string; type?: string | undefined }[]): GitHubError {
+  const limited = errors.some((e) => e.type === "RATE_LIMITED");
+  return new GitHubError(`GitHub refused to ${doing}: ${errors.map((e) => e.message).join("; ")}`, limited ? 429 : 422, { retryable: limited });
+}
 const reviewThreadsSchema = z.object({
   data: z
     .object({
@@ -363,7 +369,7 @@ export class OctokitGateway implements GitHubGateway {
       this.#octokit.request("POST /graphql", { query: readyForReviewMutation, variables: { id: pr.nodeId } }) as Promise<{ data: unknown }>,
     );
     const errors = readyForReviewSchema.parse(data).errors ?? [];
-    if (errors.length > 0) throw new GitHubError(`GitHub refused to mark the pull request ready for review: ${errors.map((e) => e.message).join("; ")}`, 422, { retryable: false });
+    if (errors.length > 0) throw graphqlError("mark the pull request ready for review", errors);
   }
 
   async mergePullRequest(repo: RepoRef, prNumber: number, headSha: string): Promise<{ merged: boolean; message: string }> {
@@ -422,7 +428,7 @@ export class OctokitGateway implements GitHubGateway {
       this.#octokit.request("POST /graphql", { query: reviewThreadsQuery, variables: { owner: repo.owner, name: repo.repo, number: prNumber } }) as Promise<{ data: unknown }>,
     );
     const parsed = reviewThreadsSchema.parse(data);
-    if (parsed.errors && parsed.errors.length > 0) throw new GitHubError(`GitHub refused the review-thread query: ${parsed.errors.map((e) => e.message).join("; ")}`, 422, { retryable: false });
+    if (parsed.errors && parsed.errors.length > 0) throw graphqlError("read the review threads", parsed.errors);
     const nodes = parsed.data?.repository?.pullRequest?.reviewThreads.nodes ?? [];
     return nodes.map((t) => ({
       id: t.id,

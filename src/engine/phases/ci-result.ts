@@ -10,7 +10,7 @@ import type { EngineDeps } from "../engine-deps.js";
 import { dashboardCheckName } from "../engine-deps.js";
 import type { CiCompletedPayload } from "../job-kinds.js";
 import { advanceJob } from "../job-kinds.js";
-import { describeError, OrchestratorError } from "../errors.js";
+import { describeError } from "../errors.js";
 import type { StoredCiFailure } from "../phase-artifacts.js";
 import { ciFailuresSchema, readArtifact } from "../phase-artifacts.js";
 import { frozenConfig, repoOf } from "../task-context.js";
@@ -59,10 +59,7 @@ export function judgeChecks(runs: readonly CheckRunSummary[], config: RepoConfig
 export async function runCiCompleted(deps: EngineDeps, payload: CiCompletedPayload): Promise<void> {
   const { db, clock, log } = deps;
   const task = getTask(db, payload.taskId);
-  if (task?.state === TaskState.pushing && task.headSha === payload.headSha) {
-    // CI finished before the pull request was recorded (the push job is between attempts): read it once that is done.
-    throw new OrchestratorError("CI reported before the task finished opening its pull request; reading it again shortly.", { retryable: true, retryAfterMs: 1000 });
-  }
+  // Still pushing: the push reads the checks itself once it is done, so nothing reported now is lost.
   if (task?.state !== TaskState.awaitingCi || task.headSha !== payload.headSha) {
     log.info("ignored a CI result that no longer applies", { taskId: payload.taskId, headSha: payload.headSha, state: task?.state });
     return;
@@ -94,7 +91,18 @@ async function onGreen(deps: EngineDeps, github: GitHubGateway, task: Task, conf
       appendTaskEvent(db, { taskId: task.id, at: clock.now(), kind: "review_request_failed", detail: { reviewers, error: describeError(error) } });
     }
   }
-  ciPassed(db, task.id, { at: clock.now(), detail: { ...detail, attempts: fixAttempts(readArtifact(db, task.id, "ci_failures", ciFailuresSchema, [])) }, enqueue: advanceJob(task.id, clock.now()) });
+  const failures = readArtifact(db, task.id, "ci_failures", ciFailuresSchema, []);
+  const at = clock.now();
+  db.transaction(() => {
+    // Green closes the loop: a later red (after a person's revision) gets a fresh set of attempts.
+    if (failures.length > 0) saveArtifact(db, task.id, "ci_failures", [...failures, { headSha: task.headSha ?? "", signature: "", action: "reset", checks: [] }], at);
+    ciPassed(db, task.id, { at, detail: { ...detail, attempts: fixAttempts(currentLoop(failures)) }, enqueue: advanceJob(task.id, at) });
+  })();
+}
+
+/** The records since the loop last ended (a stop, then `/orchestrator retry`; or green CI). */
+function currentLoop(failures: readonly StoredCiFailure[]): StoredCiFailure[] {
+  return failures.slice(failures.findLastIndex((f) => f.action === "stop" || f.action === "reset") + 1);
 }
 
 function fixAttempts(failures: readonly StoredCiFailure[]): number {
@@ -120,19 +128,24 @@ async function onRed(deps: EngineDeps, github: GitHubGateway, task: Task, config
   const { db, clock } = deps;
   const repo = repoOf(task);
   const headSha = task.headSha ?? "";
+  const failures = readArtifact(db, task.id, "ci_failures", ciFailuresSchema, []);
+  // After a stop and `/orchestrator retry`, or green CI, the loop starts afresh.
+  const loop = currentLoop(failures);
+  // The runs just re-run are still the latest until GitHub makes their new attempts: not a result yet.
+  const rerun = loop.findLast((f) => f.headSha === headSha && f.action === "rerun");
+  if (rerun && failed.every((c) => rerun.checks.some((r) => r.checkRunId === c.id))) {
+    appendTaskEvent(db, { taskId: task.id, at: clock.now(), kind: "ci_pending", detail: { rerunning: failed.map((c) => c.name) } });
+    return;
+  }
   const checks = await gatherEvidence(github, repo, failed);
   const failure: CiFailure = { headSha, signature: failureSignature(checks), checks };
-  const failures = readArtifact(db, task.id, "ci_failures", ciFailuresSchema, []);
-  // After a stop and `/orchestrator retry`, the loop starts afresh: attempts and signatures count from there.
-  const lastStop = failures.findLastIndex((f) => f.action === "stop");
-  const loop = failures.slice(lastStop + 1);
   const attempts = fixAttempts(loop);
   const record = (action: StoredCiFailure["action"]): StoredCiFailure[] => [...failures, { ...failure, checks: failure.checks.map((c) => ({ ...c, annotations: [...c.annotations] })), action }];
   const detail = { signature: failure.signature, checks: checks.map((c) => ({ name: c.name, conclusion: c.conclusion, category: c.category })), attempts };
   const at = clock.now();
 
   const infrastructure = checks.every((c) => c.category === "infrastructure" && c.rerunnable);
-  const rerunBefore = loop.some((f) => f.headSha === headSha && f.action === "rerun");
+  const rerunBefore = rerun !== undefined;
   if (infrastructure && !rerunBefore) {
     // Re-run first, then record: a crash in between re-runs twice at worst, which GitHub refuses harmlessly.
     const results = await Promise.allSettled(checks.map((c) => github.rerunJob(repo, c.checkRunId)));

@@ -6,7 +6,7 @@ import { renderUnifiedDiff } from "../../workspace/render-diff.js";
 import { changeSetSchema } from "../change-set.js";
 import type { EngineDeps } from "../engine-deps.js";
 import { advanceJob } from "../job-kinds.js";
-import { authorsSchema, codeReviewsSchema, readArtifact, revisionRequestsSchema } from "../phase-artifacts.js";
+import { authorsSchema, codeReviewsSchema, readArtifact, reviewCycle } from "../phase-artifacts.js";
 import { preparePhase } from "../prepare-phase.js";
 import { askAs } from "../task-context.js";
 import { approveCode, handToHuman, requestCodeChanges } from "../transitions.js";
@@ -23,8 +23,8 @@ export async function runCodeReview(deps: EngineDeps, task: Task): Promise<void>
   const changeSet = readArtifact(db, task.id, "changes", changeSetSchema);
   const authors = readArtifact(db, task.id, "change_authors", authorsSchema, []);
   const reviews = readArtifact(db, task.id, "code_reviews", codeReviewsSchema, []);
-  // A person's revision of the pull request starts a new cycle with its own rounds.
-  const cycle = readArtifact(db, task.id, "revision_requests", revisionRequestsSchema, []).length;
+  // A person's revision of the pull request (or a replan) starts a new cycle with its own rounds.
+  const cycle = reviewCycle(db, task.id);
 
   const reviewer = askAs(deps, task, "code_reviewer", { config, paths: changeSet.changes.map((c) => c.path), avoid: authors });
   const review = await reviewCode(reviewer.ask, { context, issue, plan, diff: renderUnifiedDiff(snapshot, changeSet.changes) });

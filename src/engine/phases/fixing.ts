@@ -6,7 +6,7 @@ import { ciFailuresSchema, readArtifact } from "../phase-artifacts.js";
 import { PermanentError } from "../errors.js";
 import { preparePhase } from "../prepare-phase.js";
 import { handToHuman, submitFix } from "../transitions.js";
-import { implementChange, saveChange } from "./implementing.js";
+import { headMoved, implementChange, saveChange } from "./implementing.js";
 
 /**
  * Red CI came back with evidence: the implementer revises the change with it, and the fix is
@@ -20,6 +20,7 @@ export async function runFixing(deps: EngineDeps, task: Task): Promise<void> {
   if (failure?.action !== "fix") throw new PermanentError(`Task ${task.id} is fixing but has no CI failure to fix.`);
   const attempt = failures.filter((f) => f.action === "fix").length;
   const setting = await preparePhase(deps, task);
+  if (await headMoved(deps, setting, task)) return;
   const change = await implementChange(deps, task, setting, renderCiFailure(failure, attempt));
   const at = clock.now();
   const detail = { attempt, signature: failure.signature, ...change.detail };

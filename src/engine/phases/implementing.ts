@@ -11,11 +11,11 @@ import { renderUnifiedDiff } from "../../workspace/render-diff.js";
 import { Workspace } from "../../workspace/workspace.js";
 import type { EngineDeps } from "../engine-deps.js";
 import { advanceJob } from "../job-kinds.js";
-import { authorsSchema, codeReviewsSchema, mergeAuthors, readArtifact, revisionRequestsSchema } from "../phase-artifacts.js";
+import { authorsSchema, codeReviewsSchema, mergeAuthors, readArtifact, reviewCycle } from "../phase-artifacts.js";
 import type { PhaseSetting } from "../prepare-phase.js";
 import { preparePhase } from "../prepare-phase.js";
 import { askAs } from "../task-context.js";
-import { fail, submitChange } from "../transitions.js";
+import { fail, handToHuman, submitChange } from "../transitions.js";
 import type { Db } from "../../store/open-database.js";
 
 /** The built-in protected paths, less those the repository lifts (never git's own), plus its own. */
@@ -74,6 +74,27 @@ export async function implementChange(deps: EngineDeps, task: Task, setting: Pha
   };
 }
 
+/**
+ * Before a fix or a revision is paid for: the pull request's head must still be the commit the task
+ * pushed. Someone else's commit on the branch would be overwritten by the task's next tree (built
+ * from the base), so the task waits for a person instead, saying why. True when the head moved.
+ */
+export async function headMoved(deps: EngineDeps, setting: PhaseSetting, task: Task): Promise<boolean> {
+  if (task.prNumber === null || task.headSha === null) return false;
+  const pr = await setting.github.getPullRequest({ owner: task.owner, repo: task.repo }, task.prNumber);
+  if (pr.headSha === task.headSha) return false;
+  const at = deps.clock.now();
+  handToHuman(deps.db, task.id, {
+    at,
+    patch: {
+      failure: `Someone pushed to the pull request's branch (its head is ${pr.headSha.slice(0, 7)}; Orchestrator's last commit is ${task.headSha.slice(0, 7)}), and Orchestrator does not build on commits it did not make. Finish the change yourself and approve, or close the pull request and add the \`${deps.settings.label}\` label again to start over.`,
+    },
+    detail: { prHead: pr.headSha, taskHead: task.headSha },
+    enqueue: advanceJob(task.id, at),
+  });
+  return true;
+}
+
 /** Stores a change set and who wrote it; called inside the transaction of the transition that follows. */
 export function saveChange(db: Db, taskId: number, change: ImplementedChange, at: number): void {
   saveArtifact(db, taskId, "changes", change.changeSet, at);
@@ -88,7 +109,7 @@ export async function runImplementing(deps: EngineDeps, task: Task): Promise<voi
   const { db, clock } = deps;
   const setting = await preparePhase(deps, task);
   const reviews = readArtifact(db, task.id, "code_reviews", codeReviewsSchema, []);
-  const cycle = readArtifact(db, task.id, "revision_requests", revisionRequestsSchema, []).length;
+  const cycle = reviewCycle(db, task.id);
   const lastReview = reviews.at(-1);
   // In implementing, the last review of this cycle (if any) asked for changes: that is what to revise.
   const revising = lastReview?.cycle === cycle && lastReview.review.verdict !== "approve" ? lastReview : undefined;

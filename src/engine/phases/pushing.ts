@@ -12,7 +12,10 @@ import { buildTaskReport } from "../../telemetry/task-report.js";
 import { branchName } from "../branch-name.js";
 import type { ChangeSet } from "../change-set.js";
 import type { EngineDeps } from "../engine-deps.js";
-import { PermanentError } from "../errors.js";
+import { describeError, OrchestratorError, PermanentError } from "../errors.js";
+import { JobKind } from "../job-kinds.js";
+import { enqueueJob } from "../../store/jobs.js";
+import { appendTaskEvent } from "../../store/task-events.js";
 import { readArtifact, revisionRequestsSchema } from "../phase-artifacts.js";
 import type { RevisionRequest } from "../phase-artifacts.js";
 import { reportProgress } from "../report-progress.js";
@@ -25,8 +28,11 @@ const author = { name: "Orchestrator", email: "orchestrator@users.noreply.github
 /** Every commit the task pushed, by the time its change set was made: a retried push finds its own. */
 const pushesSchema = z.array(z.object({ changesAt: z.number(), sha: z.string() }));
 
+/** Every reply of ours to a review thread starts with this marker. */
+export const threadReplyPrefix = "<!-- orchestrator:reply";
+
 export function threadReplyMarker(taskId: number, reviewId: number): string {
-  return `<!-- orchestrator:reply task=${taskId} review=${reviewId} -->`;
+  return `${threadReplyPrefix} task=${taskId} review=${reviewId} -->`;
 }
 
 /**
@@ -43,8 +49,19 @@ export async function runPushing(deps: EngineDeps, task: Task): Promise<void> {
   const changeSet = stored.data;
 
   const current = task.prNumber === null ? await openPullRequest(deps, github, task, changeSet) : await pushFollowUp(deps, github, task, changeSet);
-  await answerThreads(deps, github, current, changeSet);
-  awaitCi(db, current.id, { at: clock.now(), detail: { branch: current.branch, headSha: current.headSha, pr: current.prNumber, files: changeSet.changes.length } });
+  try {
+    await answerThreads(deps, github, current, changeSet);
+  } catch (error) {
+    // The commit is what matters; a reply that could not be posted is recorded, not worth failing the task.
+    if (!(error instanceof OrchestratorError) || error.retryable) throw error;
+    appendTaskEvent(db, { taskId: task.id, at: clock.now(), kind: "thread_replies_failed", detail: { error: describeError(error) } });
+  }
+  const at = clock.now();
+  db.transaction(() => {
+    awaitCi(db, current.id, { at, detail: { branch: current.branch, headSha: current.headSha, pr: current.prNumber, files: changeSet.changes.length } });
+    // CI may have finished while this job was still pushing: read the checks once now rather than wait for an event that came already.
+    if (current.headSha !== null) enqueueJob(db, { kind: JobKind.ciCompleted, taskId: task.id, payload: { taskId: task.id, headSha: current.headSha, deliveryId: `push-${at}` }, runAt: at }, at);
+  })();
   await reportProgress(deps, github, current.id);
 }
 

@@ -11,6 +11,7 @@ import { mentionsApp } from "../commands.js";
 import { readArtifact, revisionRequestsSchema } from "../phase-artifacts.js";
 import type { RevisionRequest } from "../phase-artifacts.js";
 import { saveArtifact } from "../../store/task-artifacts.js";
+import { threadReplyPrefix } from "./pushing.js";
 import type { Task } from "../../store/tasks.js";
 import type { GitHubGateway } from "../../github/github-gateway.js";
 
@@ -33,19 +34,23 @@ export async function runReviewSubmitted(deps: EngineDeps, payload: ReviewSubmit
     return;
   }
   const asksForChanges = payload.state === "changes_requested" || (payload.state === "commented" && mentionsApp(payload.body, deps.settings.appSlug));
-  if (payload.state === "approved" && approve.from.includes(task.state)) return onApproved(deps, github, task, detail);
+  if (payload.state === "approved" && approve.from.includes(task.state)) return onApproved(deps, github, task, payload.commitId, detail);
   if (asksForChanges && requestRevision.from.includes(task.state) && task.prNumber !== null) {
     const prNumber = task.prNumber;
-    const threads = (await github.listReviewThreads(repoOf(task), prNumber)).filter((t) => !t.resolved && t.comments.length > 0);
+    // Replies go to a thread's first comment; a thread whose last word is our reply has nothing new to act on.
+    const open = (await github.listReviewThreads(repoOf(task), prNumber)).filter((t) => !t.resolved && t.comments.length > 0 && !t.comments.at(-1)?.body.includes(threadReplyPrefix));
+    // Only people with write access steer the revision: other people's comments in a thread are left out.
+    const writers = await writersAmong(github, task, payload.reviewer.login, open.flatMap((t) => t.comments.map((c) => c.author)));
+    const threads = open.flatMap((t) => {
+      const comments = t.comments.filter((c) => c.author !== null && writers.has(c.author));
+      return comments.length > 0 ? [{ ...t, comments, top: t.comments[0]?.id ?? 0 }] : [];
+    });
     const requests = readArtifact(db, task.id, "revision_requests", revisionRequestsSchema, []);
     const request: RevisionRequest = {
       reviewId: payload.reviewId,
       reviewer: payload.reviewer.login,
       body: payload.body,
-      // Replies go to a thread's first comment; a thread whose last word is our reply has nothing new to act on.
-      threads: threads
-        .filter((t) => !t.comments.at(-1)?.body.includes("<!-- orchestrator:reply"))
-        .map((t) => ({ commentId: t.comments[0]?.id ?? 0, path: t.path, line: t.line, comments: t.comments.map((c) => ({ author: c.author, body: c.body })) })),
+      threads: threads.map((t) => ({ commentId: t.top, path: t.path, line: t.line, comments: t.comments.map((c) => ({ author: c.author, body: c.body })) })),
       commitSha: null,
       summary: null,
       replied: [],
@@ -60,12 +65,25 @@ export async function runReviewSubmitted(deps: EngineDeps, payload: ReviewSubmit
   appendTaskEvent(db, { taskId: task.id, at: clock.now(), kind: "review_noted", detail: { ...detail, state: task.state } });
 }
 
+/** The logins among `authors` with write access (the reviewer is known to have it); one permission read per other person. */
+async function writersAmong(github: GitHubGateway, task: Task, reviewer: string, authors: readonly (string | null)[]): Promise<Set<string>> {
+  const writers = new Set([reviewer]);
+  const others = [...new Set(authors.filter((a): a is string => a !== null && a !== reviewer))];
+  const levels = await Promise.all(others.map((login) => github.getPermission(repoOf(task), login)));
+  others.forEach((login, i) => {
+    const level = levels[i];
+    if (level !== undefined && triggerPermissions.includes(level)) writers.add(login);
+  });
+  return writers;
+}
+
 /** Approved: done, and merged first where the repository turned `review.auto_merge` on and CI is green. */
-async function onApproved(deps: EngineDeps, github: GitHubGateway, task: Task, detail: Record<string, unknown>): Promise<void> {
+async function onApproved(deps: EngineDeps, github: GitHubGateway, task: Task, approvedSha: string | null, detail: Record<string, unknown>): Promise<void> {
   const { db, clock } = deps;
   const config = frozenConfig(deps, task.id);
   let merge: { merged: boolean; message: string } | undefined;
-  if (config.review.auto_merge && task.state === TaskState.awaitingReview && task.prNumber !== null && task.headSha !== null) {
+  // Only an approval of the commit CI passed on merges it: a stale approval of an older commit does not.
+  if (config.review.auto_merge && task.state === TaskState.awaitingReview && task.prNumber !== null && task.headSha !== null && approvedSha === task.headSha) {
     merge = await github.mergePullRequest(repoOf(task), task.prNumber, task.headSha);
   }
   const at = clock.now();

@@ -7,7 +7,7 @@ import type { RevisionRequest } from "../phase-artifacts.js";
 import { readArtifact, revisionRequestsSchema } from "../phase-artifacts.js";
 import { preparePhase } from "../prepare-phase.js";
 import { handToHuman, submitRevision } from "../transitions.js";
-import { implementChange, saveChange } from "./implementing.js";
+import { headMoved, implementChange, saveChange } from "./implementing.js";
 
 
 /** A person's review as the implementer reads it: the review's text and every open thread, by file and line. */
@@ -43,6 +43,7 @@ export async function runRevising(deps: EngineDeps, task: Task): Promise<void> {
   const request = requests.at(-1);
   if (!request) throw new PermanentError(`Task ${task.id} is revising but has no review to revise from.`);
   const setting = await preparePhase(deps, task);
+  if (await headMoved(deps, setting, task)) return;
   const change = await implementChange(deps, task, setting, renderRevisionRequest(request));
   const at = clock.now();
   const detail = { revision: requests.length, reviewId: request.reviewId, threads: request.threads.length, ...change.detail };
