@@ -19,12 +19,16 @@ import { ciFailed, ciPassed, handToHuman } from "../transitions.js";
 
 const red: ReadonlySet<CheckConclusion> = new Set<CheckConclusion>(["failure", "timed_out", "cancelled", "action_required", "stale"]);
 
-/** The latest run of each check name (a re-run adds a run with the same name; the newest counts). */
+/**
+ * The latest run of each check, by the app that made it and its name (a re-run adds a run with the
+ * same name; the newest counts; two apps' checks of the same name are two checks).
+ */
 function latestByName(runs: readonly CheckRunSummary[]): CheckRunSummary[] {
   const latest = new Map<string, CheckRunSummary>();
   for (const run of runs) {
-    const seen = latest.get(run.name);
-    if (!seen || run.id > seen.id) latest.set(run.name, run);
+    const key = `${String(run.appId)}\u0000${run.name}`;
+    const seen = latest.get(key);
+    if (!seen || run.id > seen.id) latest.set(key, run);
   }
   return [...latest.values()];
 }

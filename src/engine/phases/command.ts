@@ -58,12 +58,19 @@ export async function runCommand(deps: EngineDeps, payload: CommandPayload): Pro
     );
     return;
   }
-  appendTaskEvent(db, { taskId: task.id, at: clock.now(), kind: "command", detail: { by: payload.author.login, command: command.name, commentId: payload.commentId } });
-  await reply(execute(deps, task, command, payload.author.login));
+  // A retried job whose command ran already posts the same reply again (the marker finds it) rather than running it twice.
+  const done = listTaskEvents(db, task.id).find((e) => e.kind === "command" && e.detail.commentId === payload.commentId);
+  if (typeof done?.detail.reply === "string") {
+    await reply(done.detail.reply);
+    return;
+  }
+  const text = execute(deps, task, command, payload.author.login, payload.commentId);
+  appendTaskEvent(db, { taskId: task.id, at: clock.now(), kind: "command", detail: { by: payload.author.login, command: command.name, commentId: payload.commentId, reply: text } });
+  await reply(text);
 }
 
 /** Applies the command to the task (each change one transition) and returns the reply's text. */
-function execute(deps: EngineDeps, task: Task, command: Exclude<Command, { name: "help" | "invalid" }>, by: string): string {
+function execute(deps: EngineDeps, task: Task, command: Exclude<Command, { name: "help" | "invalid" }>, by: string, commentId: number): string {
   const { db, clock } = deps;
   const at = clock.now();
   const state = task.state.replace(/_/g, " ");
@@ -78,13 +85,15 @@ function execute(deps: EngineDeps, task: Task, command: Exclude<Command, { name:
       planApproved(db, task.id, { at, detail: { by }, enqueue: advanceJob(task.id, at) });
       return `plan approved; implementation starts now.`;
     case "replan": {
+      // A retried job whose transition committed before its reply: the feedback is in already.
+      if (listTaskEvents(db, task.id).some((e) => e.kind === "replan" && e.detail.commentId === commentId)) return `the planner is writing a new plan with your feedback.`;
       const plan = planSchema.safeParse(loadArtifact(db, task.id, "plan"));
       if (task.prNumber !== null) return `the pull request exists already: request changes in a review of it instead, and Orchestrator revises it.`;
       if (!plan.success || !replan.from.includes(task.state)) return `there is no plan to replace yet (the task is ${state}); try again once the plan is written.`;
       const revisions = readArtifact(db, task.id, "plan_revisions", planRevisionsSchema, []);
       db.transaction(() => {
         saveArtifact(db, task.id, "plan_revisions", [...revisions, { plan: plan.data, reasons: [fenced(command.feedback)], by }], at);
-        replan(db, task.id, { at, detail: { by }, enqueue: advanceJob(task.id, at) });
+        replan(db, task.id, { at, detail: { by, commentId }, enqueue: advanceJob(task.id, at) });
       })();
       return `the planner is writing a new plan with your feedback.`;
     }
