@@ -80,8 +80,10 @@ export const repoConfigSchema = z
           .describe("Check names that must pass; left out, every check on the head commit except Orchestrator's own"),
         fix_attempts: z.number().int().min(0).max(10).default(3).describe("Fix commits made for red CI before the task waits for a person (a repeated failure stops it sooner)"),
         draft_until_green: z.boolean().default(true).describe("Open the pull request as a draft and mark it ready for review when the required checks pass"),
+        no_checks_minutes: z.number().positive().max(1440).default(10).describe("With no required_checks: if no check at all has reported this long after a push, the repository is taken to have no CI and the pull request goes to review"),
+        timeout_minutes: z.number().int().min(5).max(10_080).default(120).describe("A required check still unfinished this long after a push hands the task to a person"),
       })
-      .default({ fix_attempts: 3, draft_until_green: true }),
+      .default({ fix_attempts: 3, draft_until_green: true, no_checks_minutes: 10, timeout_minutes: 120 }),
     review: z
       .strictObject({
         reviewers: z.array(z.string().regex(/^[A-Za-z0-9-]+$/, "a GitHub login")).max(15).default([]).describe("People asked to review when CI is green; left empty, the person who added the label"),

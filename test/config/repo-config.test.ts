@@ -44,7 +44,7 @@ describe("parseRepoConfig: defaults", () => {
       limits: { plan_rounds: 3, code_review_rounds: 3, implementer_turns: 12, max_files: 50, max_lines: 3000 },
       paths: { protected: [], allow: [] },
       redaction: { emails: false },
-      ci: { fix_attempts: 3, draft_until_green: true },
+      ci: { fix_attempts: 3, draft_until_green: true, no_checks_minutes: 10, timeout_minutes: 120 },
       review: { reviewers: [], auto_merge: false },
       plan_approval: { risks: ["high"] },
       trust: { allow_bots: [] },
@@ -158,7 +158,7 @@ describe("repoConfigJsonSchema", () => {
     expect(Object.keys(child(schema, "limits").properties ?? {}).sort()).toEqual(["code_review_rounds", "implementer_turns", "max_files", "max_lines", "plan_rounds"]);
     expect(Object.keys(child(schema, "paths").properties ?? {}).sort()).toEqual(["allow", "protected"]);
     expect(Object.keys(child(schema, "redaction").properties ?? {})).toEqual(["emails"]);
-    expect(Object.keys(child(schema, "ci").properties ?? {}).sort()).toEqual(["draft_until_green", "fix_attempts", "required_checks"]);
+    expect(Object.keys(child(schema, "ci").properties ?? {}).sort()).toEqual(["draft_until_green", "fix_attempts", "no_checks_minutes", "required_checks", "timeout_minutes"]);
     expect(Object.keys(child(schema, "review").properties ?? {}).sort()).toEqual(["auto_merge", "reviewers"]);
     expect(Object.keys(child(schema, "plan_approval").properties ?? {})).toEqual(["risks"]);
     expect(Object.keys(child(schema, "trust").properties ?? {})).toEqual(["allow_bots"]);

@@ -48,6 +48,13 @@ describe("the CI loop", () => {
     expect(result.llm.calls).toBe(4);
   });
 
+  it("no-ci: with no check ever reported, the pull request still goes to review after ci.no_checks_minutes", async () => {
+    const result = await runScenario(loadScenario("no-ci"), { githubValidator });
+    expect(result.expectations.failures).toEqual([]);
+    expect(result.events.map((e) => e.kind)).toContain("ci_passed");
+    expect(ops(result, "graphql/markPullRequestReadyForReview")).toBe(1);
+  });
+
   it("missed-webhook: lost CI deliveries are found by reconciliation", async () => {
     const result = await runScenario(loadScenario("missed-webhook"), { githubValidator });
     expect(result.expectations.failures).toEqual([]);

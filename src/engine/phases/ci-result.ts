@@ -1,7 +1,7 @@
 import type { RepoConfig } from "../../config/repo-config.js";
 import type { CheckConclusion, CheckRunSummary, GitHubGateway } from "../../github/github-gateway.js";
 import { saveArtifact } from "../../store/task-artifacts.js";
-import { appendTaskEvent } from "../../store/task-events.js";
+import { appendTaskEvent, listTaskEvents } from "../../store/task-events.js";
 import type { Task } from "../../store/tasks.js";
 import { getTask } from "../../store/tasks.js";
 import type { CiFailure } from "../ci-evidence.js";
@@ -72,7 +72,23 @@ export async function runCiCompleted(deps: EngineDeps, payload: CiCompletedPaylo
   const config = frozenConfig(deps, task.id);
   const verdict = judgeChecks(await github.listCheckRuns(repoOf(task), payload.headSha), config, deps.settings.appId);
   if (verdict.state === "pending") {
-    appendTaskEvent(db, { taskId: task.id, at: clock.now(), kind: "ci_pending", detail: { pending: verdict.checks.filter((c) => c.status !== "completed").map((c) => c.name), missing: verdict.missing } });
+    const pending = verdict.checks.filter((c) => c.status !== "completed").map((c) => c.name);
+    // Waiting is bounded: reconciliation reads again while nothing arrives, and these limits end the wait.
+    const waited = clock.now() - (listTaskEvents(db, task.id).findLast((e) => e.toState === TaskState.awaitingCi)?.at ?? clock.now());
+    if (verdict.checks.length === 0 && config.ci.required_checks === undefined && waited >= config.ci.no_checks_minutes * 60_000) {
+      return onGreen(deps, github, task, config, { checks: [], noCi: `no check reported within ${config.ci.no_checks_minutes} minutes of the push` });
+    }
+    if (waited >= config.ci.timeout_minutes * 60_000) {
+      const names = [...pending, ...verdict.missing].map((n) => `\`${n}\``).join(", ");
+      handToHuman(db, task.id, {
+        at: clock.now(),
+        patch: { failure: `CI did not finish: ${names || "no check"} still ${verdict.missing.length > 0 ? "missing or " : ""}running ${config.ci.timeout_minutes} minutes after the push (\`ci.timeout_minutes\`). Re-run it and comment \`/orchestrator retry\`, or review the pull request as it is.` },
+        detail: { pending, missing: verdict.missing, waitedMs: waited },
+        enqueue: advanceJob(task.id, clock.now()),
+      });
+      return;
+    }
+    appendTaskEvent(db, { taskId: task.id, at: clock.now(), kind: "ci_pending", detail: { pending, missing: verdict.missing } });
     return;
   }
   const detail = { checks: verdict.checks.map((c) => ({ name: c.name, conclusion: c.conclusion })) };
