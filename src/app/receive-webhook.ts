@@ -50,7 +50,7 @@ export interface ReceiveResult {
 export function createWebhookReceiver(deps: {
   readonly db: Db;
   readonly clock: Clock;
-  readonly settings: Pick<Settings, "label" | "appId">;
+  readonly settings: Pick<Settings, "label" | "appId"> & { readonly appSlug?: string };
   readonly onMalformed: (envelope: WebhookEnvelope, error: z.ZodError) => void;
 }): (envelope: WebhookEnvelope) => Promise<ReceiveResult> {
   const { db, clock, settings } = deps;

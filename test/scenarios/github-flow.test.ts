@@ -74,6 +74,28 @@ describe("the review gate", () => {
     expect(result.events.map((e) => e.kind)).toEqual(expect.arrayContaining(["request_revision", "submit_revision", "approve_code"]));
   });
 
+  it("a bot's review is ignored unless trust.allow_bots names it; then it steers like a person's", async () => {
+    const base = loadScenario("changes-requested");
+    const withBot = (allow: string[]): Scenario => ({
+      ...base,
+      name: "bot-review",
+      repo: { ...base.repo, files: { ".github/orchestrator.yml": `trust:\n  allow_bots: [${allow.join(", ")}]\n` } },
+      actors: [...base.actors, { login: "review-bot", permission: "write", bot: true }],
+      steps: [
+        { label: { by: "mona" } },
+        { waitFor: { state: "awaiting_review" } },
+        { review: { by: "review-bot", event: "request_changes", body: "Please describe subtract.", comments: [] } },
+        { waitFor: { quiet: true } },
+      ],
+      expect: {},
+    });
+    const ignored = await runScenario(withBot([]), { githubValidator });
+    expect(ignored.task?.state).toBe("awaiting_review");
+    expect(ignored.task?.revisions).toBe(0);
+    const trusted = await runScenario(withBot(["review-bot"]), { githubValidator });
+    expect(trusted.task?.revisions).toBe(1);
+  });
+
   it("cancel: closing the pull request cancels the task and spends nothing more", async () => {
     const result = await runScenario(loadScenario("cancel"), { githubValidator });
     expect(result.expectations.failures).toEqual([]);

@@ -6,7 +6,7 @@ export interface HandlerContext {
   readonly db: Db;
   readonly now: number;
   readonly deliveryId: string;
-  readonly settings: Pick<Settings, "label" | "appId">;
+  readonly settings: Pick<Settings, "label" | "appId"> & { readonly appSlug?: string };
 }
 
 /** What a handler decided: recorded as the delivery's outcome, with at most one job to run. */

@@ -3,22 +3,26 @@ import type { CommandPayload } from "../../engine/job-kinds.js";
 import { JobKind } from "../../engine/job-kinds.js";
 import { findActiveTaskForIssue, findTaskByPullRequest } from "../../store/tasks.js";
 import { issueCommentCreatedSchema } from "../webhook-payloads.js";
+import { frozenConfig } from "../../engine/task-context.js";
+import { isTrustedBot } from "../../security/trigger-policy.js";
 import type { WebhookHandler } from "./handler-types.js";
 
 /**
- * A comment on an issue or a pull request: only a `/orchestrator` command does anything, and only
- * from a person (the job checks their access). Comments between people are never instructions.
+ * A comment on an issue or a pull request: only a `/orchestrator` command does anything, from a
+ * person (the job checks their access) or a bot the task's config trusts by name. Comments between
+ * people are never instructions.
  */
-export const onIssueCommentCreated: WebhookHandler = (raw, { db, now, deliveryId }) => {
+export const onIssueCommentCreated: WebhookHandler = (raw, { db, now, deliveryId, settings }) => {
   const payload = issueCommentCreatedSchema.parse(raw);
   const author = payload.comment.user ?? payload.sender;
-  if (author.type === "Bot" || payload.sender.type === "Bot") return { outcome: "ignored:bot" };
-  if (!parseCommand(payload.comment.body)) return { outcome: "ignored:no-command" };
+  if (!parseCommand(payload.comment.body)) return { outcome: author.type === "Bot" ? "ignored:bot" : "ignored:no-command" };
   const owner = payload.repository.owner.login;
   const repo = payload.repository.name;
   const number = payload.issue.number;
   const onPullRequest = payload.issue.pull_request !== undefined && payload.issue.pull_request !== null;
   const task = onPullRequest ? findTaskByPullRequest(db, owner, repo, number) : findActiveTaskForIssue(db, owner, repo, number);
+  // A bot's command counts only where the task's frozen config trusts that bot by name.
+  if (author.type === "Bot" && !(task && isTrustedBot(author.login, frozenConfig({ db }, task.id).trust.allow_bots, settings.appSlug))) return { outcome: "ignored:bot" };
   const job: CommandPayload = {
     deliveryId,
     installationId: payload.installation.id,

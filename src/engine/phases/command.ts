@@ -1,7 +1,7 @@
 import { fenced } from "../../agents/prompt-context.js";
 import { planSchema } from "../../agents/planner.js";
 import { repoConfigSchema } from "../../config/repo-config.js";
-import { triggerPermissions } from "../../security/trigger-policy.js";
+import { isTrustedBot, triggerPermissions } from "../../security/trigger-policy.js";
 import { enqueueJob } from "../../store/jobs.js";
 import { loadArtifact, saveArtifact } from "../../store/task-artifacts.js";
 import { appendTaskEvent, listTaskEvents } from "../../store/task-events.js";
@@ -40,7 +40,8 @@ export async function runCommand(deps: EngineDeps, payload: CommandPayload): Pro
     await github.upsertIssueComment(repo, payload.issueNumber, { commentId: null, marker, since: payload.commentCreatedAt, body: task ? githubRedaction(deps, task.id)(body) : body });
   };
 
-  const permission = await github.getPermission(repo, payload.author.login);
+  const trustedBot = task !== undefined && payload.author.type === "Bot" && isTrustedBot(payload.author.login, frozenConfig(deps, task.id).trust.allow_bots, deps.settings.appSlug);
+  const permission = trustedBot ? "write" : await github.getPermission(repo, payload.author.login);
   if (!triggerPermissions.includes(permission)) {
     if (task) appendTaskEvent(db, { taskId: task.id, at: clock.now(), kind: "command_refused", detail: { by: payload.author.login, permission, command: command.name } });
     await reply(`only people with write access to this repository can steer Orchestrator; your command was ignored.`);

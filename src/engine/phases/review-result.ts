@@ -1,6 +1,6 @@
 import { appendTaskEvent } from "../../store/task-events.js";
 import { getTask } from "../../store/tasks.js";
-import { triggerPermissions } from "../../security/trigger-policy.js";
+import { isTrustedBot, triggerPermissions } from "../../security/trigger-policy.js";
 import type { EngineDeps } from "../engine-deps.js";
 import type { IssueClosedPayload, PullRequestClosedPayload, ReviewSubmittedPayload } from "../job-kinds.js";
 import { advanceJob } from "../job-kinds.js";
@@ -26,7 +26,9 @@ export async function runReviewSubmitted(deps: EngineDeps, payload: ReviewSubmit
   const task = getTask(db, payload.taskId);
   if (!task || isTerminal(task.state)) return;
   const github = await deps.github(task.installationId);
-  const permission = await github.getPermission(repoOf(task), payload.reviewer.login);
+  // A bot the task's config trusts by name (the handler let only those through) counts as a writer; people's access is read.
+  const trustedBot = payload.reviewer.type === "Bot" && isTrustedBot(payload.reviewer.login, frozenConfig(deps, task.id).trust.allow_bots, deps.settings.appSlug);
+  const permission = trustedBot ? "write" : await github.getPermission(repoOf(task), payload.reviewer.login);
   const detail = { reviewer: payload.reviewer.login, permission, reviewId: payload.reviewId, review: payload.state };
   if (!triggerPermissions.includes(permission)) {
     appendTaskEvent(db, { taskId: task.id, at: clock.now(), kind: "review_ignored", detail });
