@@ -73,6 +73,12 @@ export const approvePlan = defineTransition("approve_plan", [TaskState.planRevie
 /** The reviewer approved a plan whose risk the repository wants a person to see first: posted, waiting for approve-plan. */
 export const awaitPlanApproval = defineTransition("await_plan_approval", [TaskState.planReview], TaskState.awaitingPlanApproval);
 export const planApproved = defineTransition("plan_approved", [TaskState.awaitingPlanApproval], TaskState.implementing);
+/**
+ * The reviewed change touches paths riskier than its plan said, at a risk the repository wants a
+ * person to approve: it waits, and approve-plan lets it be pushed as it is (no model call again).
+ */
+export const awaitChangeApproval = defineTransition("await_change_approval", [TaskState.codeReview], TaskState.awaitingPlanApproval);
+export const changeApproved = defineTransition("change_approved", [TaskState.awaitingPlanApproval], TaskState.pushing);
 /** A person asked for a new plan with their feedback (`/orchestrator replan`), before any commit exists. */
 export const replan = defineTransition(
   "replan",
@@ -152,6 +158,8 @@ export const transitions: readonly Transition[] = [
   approveCode,
   awaitPlanApproval,
   planApproved,
+  awaitChangeApproval,
+  changeApproved,
   replan,
   awaitCi,
   ciPassed,

@@ -113,6 +113,36 @@ describe("commands, plan approval, config and trust", () => {
     expect(kinds).toContain("command");
   });
 
+  it("a change that touches riskier paths than its plan waits for approval before it is pushed, and is not implemented again", async () => {
+    const happy = loadScenario("happy");
+    const narrowPlan = {
+      id: "narrow-plan",
+      match: { tool: "submit_plan" },
+      reply: { toolCalls: [{ name: "submit_plan", input: { summary: "Add subtract to the operations.", steps: [{ goal: "Implement subtract", files: ["src/operations.js"], change: "Add subtract(a, b).", tests: "npm test" }] } }] },
+    };
+    const scenario: Scenario = {
+      ...happy,
+      name: "risky-change",
+      repo: { ...happy.repo, files: { ".github/orchestrator.yml": 'risk:\n  paths:\n    - { pattern: "src/cli.js", risk: high }\n' } },
+      llm: { ...happy.llm, replies: [narrowPlan, ...(happy.llm.replies ?? []).filter((r) => r.id !== "plan")] },
+      steps: [
+        { label: { by: "mona" } },
+        { waitFor: { state: "awaiting_plan_approval" } },
+        { waitFor: { quiet: true } },
+        { comment: { by: "mona", body: "/orchestrator approve-plan", on: "issue" } },
+        { waitFor: { state: "awaiting_review" } },
+        { review: { by: "mona", event: "approve", body: "OK.", comments: [] } },
+        { waitFor: { state: "done" } },
+      ],
+      expect: { state: "done", modelCalls: 4, commentContains: ["Change for approval (risk: high)", "change approved"] },
+    };
+    const result = await runScenario(scenario, { githubValidator });
+    expect(result.expectations.failures).toEqual([]);
+    const kinds = result.events.map((e) => e.kind);
+    expect(kinds).toEqual(expect.arrayContaining(["approve_plan", "await_change_approval", "change_approved"]));
+    expect(kinds).not.toContain("await_plan_approval");
+  });
+
   it("budget and retry: a task stopped by its budget carries on after the cap is raised", async () => {
     const stopped = loadScenario("budget-exceeded");
     const scenario: Scenario = {

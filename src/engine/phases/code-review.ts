@@ -9,7 +9,9 @@ import { advanceJob } from "../job-kinds.js";
 import { authorsSchema, codeReviewsSchema, readArtifact, reviewCycle } from "../phase-artifacts.js";
 import { preparePhase } from "../prepare-phase.js";
 import { askAs } from "../task-context.js";
-import { approveCode, handToHuman, requestCodeChanges } from "../transitions.js";
+import { approveCode, awaitChangeApproval, handToHuman, requestCodeChanges } from "../transitions.js";
+import { assessRisk } from "../../llm/router.js";
+import { listTaskEvents } from "../../store/task-events.js";
 
 /**
  * A model that wrote none of the change reviews its diff. Approved, it is pushed; changes
@@ -35,7 +37,14 @@ export async function runCodeReview(deps: EngineDeps, task: Task): Promise<void>
   db.transaction(() => {
     saveArtifact(db, task.id, "code_reviews", [...reviews, { review, reviewer: reviewerRef, cycle }], at);
     if (review.verdict === "approve") {
-      approveCode(db, task.id, { at, detail, enqueue: advanceJob(task.id, at) });
+      // The plan's risk decided whether a person approves the plan; the change's paths may say more.
+      const risk = assessRisk(config, task.issueLabels, changeSet.changes.map((c) => c.path));
+      const approvedByPerson = listTaskEvents(db, task.id).some((e) => e.kind === "plan_approved" || e.kind === "change_approved");
+      if (config.plan_approval.risks.includes(risk.value) && !approvedByPerson) {
+        awaitChangeApproval(db, task.id, { at, detail: { ...detail, risk: risk.value, riskReason: risk.reason }, enqueue: advanceJob(task.id, at) });
+      } else {
+        approveCode(db, task.id, { at, detail, enqueue: advanceJob(task.id, at) });
+      }
     } else if (round >= config.limits.code_review_rounds) {
       handToHuman(db, task.id, {
         at,

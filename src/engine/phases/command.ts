@@ -17,7 +17,7 @@ import { advanceJob, JobKind } from "../job-kinds.js";
 import { ciFailuresSchema, planRevisionsSchema, readArtifact, revisionRequestsSchema } from "../phase-artifacts.js";
 import { frozenConfig, githubRedaction } from "../task-context.js";
 import { isTaskState, isTerminal, TaskState } from "../task-states.js";
-import { cancel, planApproved, replan, resumeFrom } from "../transitions.js";
+import { cancel, changeApproved, planApproved, replan, resumeFrom } from "../transitions.js";
 
 export function commandReplyMarker(commentId: number): string {
   return `<!-- orchestrator:command comment=${commentId} -->`;
@@ -83,6 +83,11 @@ function execute(deps: EngineDeps, task: Task, command: Exclude<Command, { name:
       return `cancelled. Nothing more will be spent on this task${task.prUrl ? `; the pull request stays open for you to close or take over` : ""}.`;
     case "approve-plan":
       if (task.state !== TaskState.awaitingPlanApproval) return `no plan is waiting for approval (the task is ${state}).`;
+      // Waiting with a reviewed change (its paths were riskier than the plan's): approval pushes it.
+      if (listTaskEvents(db, task.id).findLast((e) => e.toState === TaskState.awaitingPlanApproval)?.kind === "await_change_approval") {
+        changeApproved(db, task.id, { at, detail: { by }, enqueue: advanceJob(task.id, at) });
+        return `change approved; the pull request is being opened.`;
+      }
       planApproved(db, task.id, { at, detail: { by }, enqueue: advanceJob(task.id, at) });
       return `plan approved; implementation starts now.`;
     case "replan": {
