@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { fenced } from "../agents/prompt-context.js";
 import type { CheckAnnotation, CheckRunSummary, GitHubGateway, RepoRef } from "../github/github-gateway.js";
 import { describeError } from "./errors.js";
+import { readGateReport } from "../gates/gate-report.js";
 
 /*
  * What a red CI run says, gathered with few requests and boiled down to what a fix needs: per
@@ -58,22 +59,41 @@ function lastLines(text: string, count: number): string {
   return lines.slice(-count).join("\n");
 }
 
+/** The quality gate's own findings, when its check run carries its machine-readable report: the failing ones, as annotations. */
+function gateFindings(check: CheckRunSummary): CheckAnnotation[] | undefined {
+  const report = readGateReport(check.output.text);
+  if (!report) return undefined;
+  return report.findings
+    .filter((f) => f.failing)
+    .map((f) => ({
+      path: f.path ?? "(no file)",
+      startLine: f.line ?? 1,
+      level: f.severity === "error" ? "failure" : f.severity === "warning" ? "warning" : "notice",
+      title: [f.gate, f.rule, f.test].filter((p): p is string => typeof p === "string" && p !== "").join(" · ") || null,
+      message: f.message,
+    }));
+}
+
 /**
- * For each failing check: annotations when it has any (one request), and the log's tail when it is
- * an Actions job (one request). A log or annotation list that cannot be read is left out, not fatal.
+ * For each failing check: the quality gate's machine-readable findings when it is our gate (no
+ * request); else annotations when it has any (one request); and the log's tail when it is an
+ * Actions job (one request). What cannot be read is said in the evidence, never silently dropped.
  */
 export async function gatherEvidence(github: GitHubGateway, repo: RepoRef, failed: readonly CheckRunSummary[]): Promise<CheckEvidence[]> {
   return Promise.all(
     failed.map(async (check): Promise<CheckEvidence> => {
       const rerunnable = check.appId === githubActionsAppId;
+      const fromGate = gateFindings(check);
       const [annotations, log] = await Promise.all([
-        check.output.annotationsCount > 0 ? github.listCheckAnnotations(repo, check.id).catch((error: unknown) => unavailable("annotations", error)) : Promise.resolve([]),
-        rerunnable ? github.readJobLog(repo, check.id).catch((error: unknown) => unavailable("log", error)) : Promise.resolve(""),
+        fromGate !== undefined ? Promise.resolve(fromGate) : check.output.annotationsCount > 0 ? github.listCheckAnnotations(repo, check.id).catch((error: unknown) => unavailable("annotations", error)) : Promise.resolve([]),
+        // The gate's report is the evidence: its job's log (the same findings, raw, unfiltered) is not read.
+        rerunnable && fromGate === undefined ? github.readJobLog(repo, check.id).catch((error: unknown) => unavailable("log", error)) : Promise.resolve(""),
       ]);
       // What could not be read is said, in the evidence and so in the signature: never silently less.
       const notes = [annotations, log].flatMap((r) => (r instanceof Unavailable ? [r.note] : []));
       const logText = typeof log === "string" && log ? `Log (last ${logTailLines} lines):\n${lastLines(stripTimestamps(log), logTailLines)}` : "";
-      const parts = [check.output.text ?? "", logText, ...notes].filter((p) => p.trim() !== "");
+      // A gate report's text is its JSON, already turned into annotations: not repeated as text.
+      const parts = [fromGate === undefined ? (check.output.text ?? "") : "", logText, ...notes].filter((p) => p.trim() !== "");
       const evidence = {
         checkRunId: check.id,
         name: check.name,

@@ -3,6 +3,7 @@ import { OpenApiValidator } from "../../src/sim/github/openapi/openapi-validator
 import { loadScenario } from "../../src/sim/scenario/load-scenario.js";
 import { runScenario } from "../../src/sim/scenario/run-scenario.js";
 import type { Scenario } from "../../src/sim/scenario/scenario-schema.js";
+import { embedGateReport, gateCheckName } from "../../src/gates/gate-report.js";
 
 /** GitHub's API description, compiled once for the file. */
 const githubValidator = OpenApiValidator.load();
@@ -31,6 +32,34 @@ describe("the CI loop", () => {
     expect(result.task?.fixAttempts).toBe(1);
     expect(result.task?.failure).toMatch(/the same failure came back after a fix attempt\. Failing: `test` \(tests\) — test\/operations\.test\.js:\d+ subtracts two numbers/);
     expect(result.github.issueComments).toBe(1);
+  });
+
+  it("the quality gate's machine-readable findings reach the implementer as the evidence", async () => {
+    const base = loadScenario("ci-failure");
+    const report = embedGateReport({
+      conclusion: "failure",
+      findings: [
+        { gate: "tests", severity: "error", path: "test/operations.test.js", line: 11, message: "subtract(5, 3) returned 8, expected 2", rule: null, test: "subtract > subtracts two numbers", new: true, failing: true },
+        { gate: "lint", severity: "warning", path: "src/cli.js", line: 3, message: "an old warning on an unchanged line", rule: "no-unused-vars", new: false, failing: false },
+      ],
+    });
+    const fix = (base.llm.replies ?? []).find((r) => r.id === "fix-ci");
+    if (!fix) throw new Error("ci-failure has no fix-ci reply");
+    const scenario: Scenario = {
+      ...base,
+      name: "gate-findings",
+      // The only fix reply answers a request that carries the gate's finding: unmatched otherwise.
+      // A finding that does not fail the gate is not evidence: it must not reach the model (the raw JSON would carry it).
+      llm: { ...base.llm, forbidden: ["an old warning on an unchanged line"], replies: (base.llm.replies ?? []).map((r) => (r === fix ? { ...fix, id: "fix-from-gate", match: { tool: "write_file", text: "returned 8, expected 2" } } : r)) },
+      ci: { checks: [{ name: gateCheckName, conclusions: ["failure", "success"], text: report, durationMs: 20 }] },
+      expect: { state: "done", fixAttempts: 1, modelCalls: 5 },
+    };
+    const result = await runScenario(scenario, { githubValidator });
+    expect(result.expectations.failures).toEqual([]);
+    expect(result.llm.unmatched).toBe(0);
+    expect(result.llm.leaks).toBe(0);
+    // Read from the check run's text: no annotation request was needed.
+    expect(ops(result, "checks/list-annotations")).toBe(0);
   });
 
   it("an infrastructure failure is re-run once, not fixed", async () => {
