@@ -30,8 +30,8 @@ export class ReportFormatError extends Error {
 
 /** Turns a path a tool printed (absolute, `./`-prefixed, Windows separators) into one relative to `root`. */
 export function relativePath(path: string, root: string): string {
-  const unix = path.replace(/\\/g, "/");
+  const unix = path.replace(/\\/g, "/").replace(/^file:\/\//, "");
   const base = root.replace(/\\/g, "/").replace(/\/+$/, "");
   const relative = base !== "" && unix.startsWith(`${base}/`) ? unix.slice(base.length + 1) : unix;
-  return relative.replace(/^\.\//, "").replace(/^file:\/\//, "");
+  return relative.replace(/^\.\//, "");
 }

@@ -1,0 +1,117 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import type { GatePolicy, GateSpec } from "../../src/gates/gate-config.js";
+import { gatePolicySchema, gateSpecSchema } from "../../src/gates/gate-config.js";
+import { runGates } from "../../src/gates/run-gates.js";
+
+const eslintBin = resolve("node_modules/eslint/bin/eslint.js");
+const dirs: string[] = [];
+
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A git repository whose first commit holds `base`, with `change` applied in the working tree: its folder and `git diff base`. */
+function repoWith(base: Record<string, string>, change: Record<string, string | null>): { dir: string; diff: string } {
+  const dir = mkdtempSync(join(tmpdir(), "orchestrator-gates-"));
+  dirs.push(dir);
+  const env = { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1", GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com" };
+  const git = (...args: string[]): string => execFileSync("git", args, { cwd: dir, env, encoding: "utf8" });
+  const write = (files: Record<string, string | null>): void => {
+    for (const [path, text] of Object.entries(files)) {
+      if (text === null) rmSync(join(dir, path));
+      else {
+        mkdirSync(dirname(join(dir, path)), { recursive: true });
+        writeFileSync(join(dir, path), text);
+      }
+    }
+  };
+  git("init", "-q");
+  write(base);
+  git("add", "-A");
+  git("commit", "-q", "-m", "base");
+  git("tag", "base");
+  write(change);
+  git("add", "-A");
+  return { dir, diff: git("diff", "-M", "base") };
+}
+
+const policy = (over: Partial<GatePolicy> = {}): GatePolicy => ({ ...gatePolicySchema.parse(undefined), semgrep: "off", ...over });
+const gate = (spec: Partial<GateSpec> & Pick<GateSpec, "name" | "run" | "format">): GateSpec => gateSpecSchema.parse(spec);
+
+const eslintConfig = 'export default [{ files: ["**/*.js"], languageOptions: { sourceType: "module" }, rules: { "no-unused-vars": "warn" } }];\n';
+const lint = gate({ name: "lint", run: `node ${eslintBin} -f json src`, format: "eslint" });
+const tests = gate({ name: "tests", run: "node --test --test-reporter=tap", format: "tap" });
+
+describe("runGates with real ESLint", () => {
+  const base = { "eslint.config.js": eslintConfig, "src/a.js": "export const used = 1;\nconst oldUnused = 2;\n" };
+
+  it("fails on a warning the change added, and reports the old one on an unchanged line without failing", async () => {
+    const { dir, diff } = repoWith(base, { "src/a.js": "export const used = 1;\nconst oldUnused = 2;\nconst newUnused = 3;\n" });
+    const result = await runGates({ cwd: dir, gates: [lint], policy: policy(), diff });
+    expect(result.conclusion).toBe("failure");
+    const findings = result.findings.filter((f) => f.gate === "lint").map((f) => ({ path: f.path, line: f.line, severity: f.severity, rule: f.rule, new: f.new, failing: f.failing }));
+    expect(findings).toEqual([
+      { path: "src/a.js", line: 2, severity: "warning", rule: "no-unused-vars", new: false, failing: false },
+      { path: "src/a.js", line: 3, severity: "warning", rule: "no-unused-vars", new: true, failing: true },
+    ]);
+  });
+
+  it("passes when the only warning is on a line the change did not touch, and fails on it when not diff-aware", async () => {
+    const { dir, diff } = repoWith(base, { "README.md": "# a\n" });
+    expect((await runGates({ cwd: dir, gates: [lint], policy: policy(), diff })).conclusion).toBe("success");
+    expect((await runGates({ cwd: dir, gates: [lint], policy: policy({ diff_only: false }), diff })).conclusion).toBe("failure");
+    expect((await runGates({ cwd: dir, gates: [lint], policy: policy({ diff_only: false, fail_on: "error" }), diff })).conclusion).toBe("success");
+  });
+});
+
+describe("runGates with node:test", () => {
+  const base = { "package.json": '{ "type": "module" }\n', "test/math.test.js": 'import { it } from "node:test";\nimport assert from "node:assert/strict";\nit("adds", () => assert.equal(1 + 1, 2));\n' };
+
+  it("names the failing test a change adds, and passes once it is removed", async () => {
+    const failing = 'import { describe, it } from "node:test";\nimport assert from "node:assert/strict";\ndescribe("subtract", () => {\n  it("subtracts two numbers", () => assert.equal(5 + 3, 2));\n});\n';
+    const red = repoWith(base, { "test/subtract.test.js": failing });
+    const result = await runGates({ cwd: red.dir, gates: [tests], policy: policy(), diff: red.diff });
+    expect(result.conclusion).toBe("failure");
+    expect(result.findings.filter((f) => f.failing).map((f) => f.test)).toEqual(["subtract > subtracts two numbers"]);
+    const green = repoWith(base, { "test/other.test.js": 'import { it } from "node:test";\nit("passes", () => {});\n' });
+    expect((await runGates({ cwd: green.dir, gates: [tests], policy: policy(), diff: green.diff })).conclusion).toBe("success");
+  });
+
+  it("fails a change that deletes a test, through the no-cheating check", async () => {
+    const { dir, diff } = repoWith(base, { "test/math.test.js": null });
+    const result = await runGates({ cwd: dir, gates: [tests], policy: policy(), diff });
+    expect(result.conclusion).toBe("failure");
+    expect(result.gates.find((g) => g.name === "no-cheating")?.findings.map((f) => f.rule)).toEqual(["deleted-test"]);
+  });
+});
+
+describe("runGates failures that are not findings", () => {
+  it("fails a required gate whose report cannot be read, quoting the output, and reports an optional one as neutral", async () => {
+    const { dir, diff } = repoWith({ "a.txt": "a\n" }, { "a.txt": "b\n" });
+    const broken = gate({ name: "lint", run: "echo 'not json at all'; exit 1", format: "eslint" });
+    const required = await runGates({ cwd: dir, gates: [broken], policy: policy(), diff });
+    expect(required.conclusion).toBe("failure");
+    expect(required.gates[0]?.problem).toContain("not json at all");
+    const optional = await runGates({ cwd: dir, gates: [{ ...broken, required: false }], policy: policy(), diff });
+    expect(optional.conclusion).toBe("neutral");
+  });
+
+  it("stops a command that runs too long and fails the gate", async () => {
+    const { dir, diff } = repoWith({ "a.txt": "a\n" }, { "a.txt": "b\n" });
+    const slow = gate({ name: "slow", run: "sleep 30", format: "exit-code", timeout_minutes: 0.005 });
+    const result = await runGates({ cwd: dir, gates: [slow], policy: policy(), diff });
+    expect(result.conclusion).toBe("failure");
+    expect(result.gates[0]?.problem).toMatch(/did not finish within/);
+  });
+
+  it("refuses a report path outside the repository", async () => {
+    const { dir, diff } = repoWith({ "a.txt": "a\n" }, { "a.txt": "b\n" });
+    const escape = gate({ name: "tests", run: "true", format: "junit", report: "../../etc/passwd" });
+    const result = await runGates({ cwd: dir, gates: [escape], policy: policy(), diff });
+    expect(result.gates[0]?.problem).toMatch(/outside the repository/);
+  });
+});
