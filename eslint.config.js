@@ -11,7 +11,7 @@ export default defineConfig(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ["eslint.config.js"] },
+        projectService: { allowDefaultProject: ["eslint.config.js", "bin/orchestrator.js"] },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -23,6 +23,11 @@ export default defineConfig(
       "no-console": "off",
       eqeqeq: ["error", "always"],
     },
+  },
+  {
+    // The `orchestrator` launcher is plain JavaScript for Node.
+    files: ["bin/**/*.js"],
+    languageOptions: { globals: { process: "readonly" } },
   },
   {
     // Production code never reaches into the simulators (see docs/ARCHITECTURE.md).

@@ -1,5 +1,7 @@
 import { parseArgs } from "node:util";
 import { demoCommand } from "./demo-command.js";
+import { gateCommand } from "./gate-command.js";
+import { repoConfigPath } from "../config/repo-config.js";
 
 const usage = `Usage: orchestrator <command> [options]
 
@@ -9,6 +11,11 @@ Commands:
       NAME is a file in fixtures/scenarios/ (default: happy). --json prints the result as the
       last line of stdout. --db keeps the SQLite database at FILE. --real-llm uses the real
       Anthropic API (ANTHROPIC_API_KEY) against the simulated GitHub.
+  gate [--cwd DIR] [--base REF] [--json] [--config FILE]
+      Run the repository's quality gates (gates: in .github/orchestrator.yml) in DIR (default: the
+      current folder). --base REF makes \`git diff REF\` the change: findings on lines it did not
+      touch are reported without failing, and the no-cheating check reads it. --json prints the
+      result as JSON on the last line of stdout. Exit code 0 passed, 1 failed, 2 could not run.
 `;
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -24,6 +31,14 @@ async function main(argv: readonly string[]): Promise<number> {
       strict: true,
     });
     return demoCommand({ scenario: values.scenario, json: values.json, realLlm: values["real-llm"], databasePath: values.db });
+  }
+  if (command === "gate") {
+    const { values } = parseArgs({
+      args: [...rest],
+      options: { cwd: { type: "string", default: "." }, base: { type: "string" }, json: { type: "boolean", default: false }, config: { type: "string", default: repoConfigPath } },
+      strict: true,
+    });
+    return gateCommand({ cwd: values.cwd, base: values.base, json: values.json, config: values.config });
   }
   console.error(`Unknown command '${command}'.\n\n${usage}`);
   return 2;

@@ -1,6 +1,7 @@
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import { z } from "zod";
 import { PermanentError } from "../engine/errors.js";
+import { gatePolicySchema, gatesSchema } from "../gates/gate-config.js";
 
 /*
  * `.github/orchestrator.yml`: how one repository wants Orchestrator to work. It names models, never
@@ -95,6 +96,8 @@ export const repoConfigSchema = z
         risks: z.array(z.enum(riskLevels)).max(3).default(["high"]).describe("Risk levels whose plan waits for `/orchestrator approve-plan` before implementation"),
       })
       .default({ risks: ["high"] }),
+    gates: gatesSchema.refine((gates) => new Set(gates.map((g) => g.name.toLowerCase())).size === gates.length, { message: "gate names must be unique" }),
+    gate: gatePolicySchema.describe("How the quality gate judges findings"),
     trust: z
       .strictObject({
         allow_bots: z.array(z.string().trim().min(1).max(100)).max(20).default([]).describe("Bot accounts (login, e.g. renovate[bot]) whose labels, reviews and commands count; other bots are ignored"),

@@ -7,6 +7,7 @@ import type { GateReport } from "./gate-report.js";
 import { findCheating } from "./no-cheating.js";
 import { parsers } from "./parsers/index.js";
 import { runCommand } from "./run-command.js";
+import { runSemgrepGate } from "./semgrep-gate.js";
 import type { DiffFile } from "./unified-diff.js";
 import { addedLinesOf, parseUnifiedDiff } from "./unified-diff.js";
 
@@ -57,7 +58,9 @@ function fails(finding: Finding, isNew: boolean, spec: { allowWarnings: boolean 
 function judge(findings: readonly Finding[], gate: string, changed: ChangedLines | null, spec: { allowWarnings: boolean }, policy: GatePolicy): GateFinding[] {
   return findings.map((f) => {
     const isNew = changed === null ? true : changed.has(f.path, f.line);
-    return { gate, severity: f.severity, path: f.path, line: f.line, message: f.message, rule: f.rule, ...(f.test === undefined ? {} : { test: f.test }), new: isNew, failing: fails(f, isNew, spec, policy) };
+    // A failing test's finding names the test in its message too: the message is what most readers see.
+    const message = f.test !== undefined && !f.message.includes(f.test) ? `${f.test}: ${f.message}` : f.message;
+    return { gate, severity: f.severity, path: f.path, line: f.line, message, rule: f.rule, ...(f.test === undefined ? {} : { test: f.test }), new: isNew, failing: fails(f, isNew, spec, policy) };
   });
 }
 
@@ -119,11 +122,21 @@ function coverageGate(cwd: string, coverage: NonNullable<GatePolicy["coverage"]>
  * Runs every gate in `cwd` one after another, then the no-cheating check on the diff and the
  * coverage floor. `diff` is `git diff BASE` (plain, no colour); without it every line counts.
  */
-export async function runGates(options: { cwd: string; gates: readonly GateSpec[]; policy: GatePolicy; diff: string | null }): Promise<GatesResult> {
+export async function runGates(options: { cwd: string; gates: readonly GateSpec[]; policy: GatePolicy; diff: string | null; env?: NodeJS.ProcessEnv }): Promise<GatesResult> {
   const files = options.diff === null ? null : parseUnifiedDiff(options.diff);
   const changed = files === null || !options.policy.diff_only ? null : changedLinesOf(files);
   const outcomes: GateOutcome[] = [];
   for (const spec of options.gates) outcomes.push(await runGate(spec, { cwd: options.cwd, changed, policy: options.policy }));
+  // Semgrep scans the files the change touched (the whole repository when there is no diff).
+  const changedFiles = files === null ? null : files.flatMap((f) => (f.newPath !== null && !f.deleted ? [f.newPath] : []));
+  const semgrep = await runSemgrepGate({
+    cwd: options.cwd,
+    policy: options.policy,
+    changedFiles,
+    judge: (findings) => judge(findings, "semgrep", changed, { allowWarnings: false }, options.policy),
+    ...(options.env ? { env: options.env } : {}),
+  });
+  if (semgrep) outcomes.push(semgrep);
   if (options.policy.no_cheating && options.diff !== null) {
     const findings = findCheating(options.diff).map((f): GateFinding => ({ gate: "no-cheating", severity: f.severity, path: f.path, line: f.line, message: f.message, rule: f.rule, new: true, failing: true }));
     outcomes.push({ name: "no-cheating", format: "no-cheating", required: true, exitCode: null, durationMs: 0, conclusion: findings.length > 0 ? "failure" : "success", findings, problem: null });

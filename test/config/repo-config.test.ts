@@ -48,6 +48,8 @@ describe("parseRepoConfig: defaults", () => {
       review: { reviewers: [], auto_merge: false },
       plan_approval: { risks: ["high"] },
       trust: { allow_bots: [] },
+      gates: [],
+      gate: { fail_on: "warning", diff_only: true, no_cheating: true, semgrep: "auto", semgrep_config: "p/default" },
     });
   });
 
@@ -151,7 +153,7 @@ describe("repoConfigJsonSchema", () => {
   });
 
   it("contains every documented key", () => {
-    expect(Object.keys(schema.properties ?? {}).sort()).toEqual(["areas", "budget", "ci", "limits", "models", "paths", "plan_approval", "redaction", "review", "risk", "trust"]);
+    expect(Object.keys(schema.properties ?? {}).sort()).toEqual(["areas", "budget", "ci", "gate", "gates", "limits", "models", "paths", "plan_approval", "redaction", "review", "risk", "trust"]);
     expect(Object.keys(child(schema, "models").properties ?? {}).sort()).toEqual([...agentRoles, "by_area", "by_risk", "fallback"].sort());
     expect(Object.keys(child(schema, "risk").properties ?? {}).sort()).toEqual(["default", "paths"]);
     expect(Object.keys(child(schema, "budget").properties ?? {}).sort()).toEqual(["daily_usd", "task_tokens", "task_usd"]);
@@ -162,6 +164,7 @@ describe("repoConfigJsonSchema", () => {
     expect(Object.keys(child(schema, "review").properties ?? {}).sort()).toEqual(["auto_merge", "reviewers"]);
     expect(Object.keys(child(schema, "plan_approval").properties ?? {})).toEqual(["risks"]);
     expect(Object.keys(child(schema, "trust").properties ?? {})).toEqual(["allow_bots"]);
+    expect(Object.keys(child(schema, "gate").properties ?? {}).sort()).toEqual(["coverage", "diff_only", "fail_on", "no_cheating", "semgrep", "semgrep_config"]);
   });
 
   it("carries defaults, closed nested objects and the risk levels", () => {
@@ -170,5 +173,35 @@ describe("repoConfigJsonSchema", () => {
     expect(child(budget, "task_usd").default).toBe(5);
     expect(child(child(schema, "risk"), "default").enum).toEqual(["low", "medium", "high"]);
     expect(child(child(schema, "models"), "by_risk").propertyNames?.enum).toEqual(["low", "medium", "high"]);
+  });
+});
+
+describe("parseRepoConfig: quality gates", () => {
+  it("reads the gates in the documented shape, with defaults", () => {
+    const config = parseRepoConfig(
+      [
+        "gates:",
+        "  - name: tests",
+        "    run: npm test -- --reporter=junit --outputFile=junit.xml",
+        "    format: junit",
+        "    report: junit.xml",
+        "    required: true",
+        "  - name: lint",
+        "    run: npx eslint -f json .",
+        "    format: eslint",
+        "gate:",
+        "  fail_on: error",
+      ].join("\n"),
+    );
+    expect(config.gates.map((g) => [g.name, g.format, g.report, g.required, g.allow_warnings, g.timeout_minutes])).toEqual([
+      ["tests", "junit", "junit.xml", true, false, 30],
+      ["lint", "eslint", undefined, true, false, 30],
+    ]);
+    expect(config.gate).toMatchObject({ fail_on: "error", diff_only: true, no_cheating: true, semgrep: "auto" });
+  });
+
+  it("names the bad key of a gate and the formats it accepts", () => {
+    expect(() => parseRepoConfig("gates:\n  - name: lint\n    run: eslint .\n    format: checkstyle\n")).toThrow(/`gates\.0\.format`: .*eslint.*exit-code/);
+    expect(() => parseRepoConfig("gates:\n  - { name: a, run: x, format: tap }\n  - { name: A, run: y, format: tap }\n")).toThrow(/gate names must be unique/);
   });
 });

@@ -1,11 +1,10 @@
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { rmSync } from "node:fs";
+import { resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { GatePolicy, GateSpec } from "../../src/gates/gate-config.js";
 import { gatePolicySchema, gateSpecSchema } from "../../src/gates/gate-config.js";
 import { runGates } from "../../src/gates/run-gates.js";
+import { tempRepo } from "../support/git-repo.js";
 
 const eslintBin = resolve("node_modules/eslint/bin/eslint.js");
 const dirs: string[] = [];
@@ -14,29 +13,10 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A git repository whose first commit holds `base`, with `change` applied in the working tree: its folder and `git diff base`. */
 function repoWith(base: Record<string, string>, change: Record<string, string | null>): { dir: string; diff: string } {
-  const dir = mkdtempSync(join(tmpdir(), "orchestrator-gates-"));
-  dirs.push(dir);
-  const env = { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1", GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com" };
-  const git = (...args: string[]): string => execFileSync("git", args, { cwd: dir, env, encoding: "utf8" });
-  const write = (files: Record<string, string | null>): void => {
-    for (const [path, text] of Object.entries(files)) {
-      if (text === null) rmSync(join(dir, path));
-      else {
-        mkdirSync(dirname(join(dir, path)), { recursive: true });
-        writeFileSync(join(dir, path), text);
-      }
-    }
-  };
-  git("init", "-q");
-  write(base);
-  git("add", "-A");
-  git("commit", "-q", "-m", "base");
-  git("tag", "base");
-  write(change);
-  git("add", "-A");
-  return { dir, diff: git("diff", "-M", "base") };
+  const repo = tempRepo(base, change);
+  dirs.push(repo.dir);
+  return repo;
 }
 
 const policy = (over: Partial<GatePolicy> = {}): GatePolicy => ({ ...gatePolicySchema.parse(undefined), semgrep: "off", ...over });
