@@ -53217,6 +53217,7 @@ function withoutNpmBanner(output2) {
 }
 
 // src/gates/parsers/exit-code.ts
+import { stripVTControlCharacters } from "node:util";
 var quotedLines = 20;
 function parseExitCode(output2, options) {
   if (options.exitCode === void 0) throw new ReportFormatError("The exit-code gate was given no exit code, so it cannot tell whether the command passed.");
@@ -53235,9 +53236,8 @@ function quoteOutput(output2, end, count = quotedLines) {
   if (omitted === 0) return kept.join("\n");
   return end === "first" ? [...kept, `\u2026 (${omitted} more lines)`].join("\n") : [`\u2026 (${omitted} earlier lines)`, ...kept].join("\n");
 }
-var ansiEscape = /\u001b\[[0-9;?]*[A-Za-z]|\u001b\][^\u0007]*\u0007/g;
 function stripAnsi(text) {
-  return text.replace(ansiEscape, "");
+  return stripVTControlCharacters(text);
 }
 
 // node_modules/fast-xml-parser/src/util.js

@@ -28997,7 +28997,7 @@ function parseRepoConfig(text) {
 // src/cli/gate-command.ts
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync as existsSync3, readFileSync as readFileSync2 } from "node:fs";
-import { join as join2, resolve as resolve3 } from "node:path";
+import { resolve as resolve3 } from "node:path";
 
 // src/gates/render-report.ts
 var icon = { success: "\u2705 passed", failure: "\u274C failed", neutral: "\u26AA neutral" };
@@ -29548,6 +29548,7 @@ function withoutNpmBanner(output2) {
 }
 
 // src/gates/parsers/exit-code.ts
+import { stripVTControlCharacters } from "node:util";
 var quotedLines = 20;
 function parseExitCode(output2, options) {
   if (options.exitCode === void 0) throw new ReportFormatError("The exit-code gate was given no exit code, so it cannot tell whether the command passed.");
@@ -29566,9 +29567,8 @@ function quoteOutput(output2, end, count = quotedLines) {
   if (omitted === 0) return kept.join("\n");
   return end === "first" ? [...kept, `\u2026 (${omitted} more lines)`].join("\n") : [`\u2026 (${omitted} earlier lines)`, ...kept].join("\n");
 }
-var ansiEscape = /\u001b\[[0-9;?]*[A-Za-z]|\u001b\][^\u0007]*\u0007/g;
 function stripAnsi(text) {
-  return text.replace(ansiEscape, "");
+  return stripVTControlCharacters(text);
 }
 
 // node_modules/fast-xml-parser/src/util.js
@@ -43061,7 +43061,7 @@ function gitDiff(cwd, base) {
 }
 async function gateCommand(options) {
   const cwd = resolve3(options.cwd);
-  const configFile = join2(cwd, options.config);
+  const configFile = resolve3(cwd, options.config);
   let config2;
   try {
     config2 = parseRepoConfig(existsSync3(configFile) ? readFileSync2(configFile, "utf8") : null);
@@ -43091,11 +43091,27 @@ async function gateCommand(options) {
 }
 
 // src/cli/gate-main.ts
+var usage = `Usage: orchestrator gate [--cwd DIR] [--base REF] [--json] [--config FILE]
+
+Runs the quality gates of DIR's ${repoConfigPath} (gates: and gate:). --base REF makes
+\`git diff REF\` (and untracked files) the change: findings on lines it did not touch are reported
+without failing, and the no-cheating check reads it. --json prints the result as JSON on the last
+line of stdout. Exit code 0 passed or neutral, 1 failed, 2 could not run.`;
 var { values } = parseArgs({
   args: process.argv.slice(2),
-  options: { cwd: { type: "string", default: "." }, base: { type: "string" }, json: { type: "boolean", default: false }, config: { type: "string", default: repoConfigPath } },
+  options: {
+    cwd: { type: "string", default: "." },
+    base: { type: "string" },
+    json: { type: "boolean", default: false },
+    config: { type: "string", default: repoConfigPath },
+    help: { type: "boolean", short: "h", default: false }
+  },
   strict: true
 });
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
 gateCommand({ cwd: values.cwd, base: values.base, json: values.json, config: values.config }).then(
   (code) => {
     process.exitCode = code;

@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { parseRepoConfig, RepoConfigError, repoConfigPath } from "../config/repo-config.js";
 import { toGateReport, renderGateSummary } from "../gates/render-report.js";
 import { runGates } from "../gates/run-gates.js";
@@ -37,7 +37,7 @@ export function gitDiff(cwd: string, base: string): string {
  */
 export async function gateCommand(options: GateCommandOptions): Promise<number> {
   const cwd = resolve(options.cwd);
-  const configFile = join(cwd, options.config);
+  const configFile = resolve(cwd, options.config);
   let config;
   try {
     config = parseRepoConfig(existsSync(configFile) ? readFileSync(configFile, "utf8") : null);

@@ -3,6 +3,7 @@
  * The other parsers fall back on the same kind of finding when a tool failed without saying why in a
  * form they can read, so the helpers for quoting its output live here too.
  */
+import { stripVTControlCharacters } from "node:util";
 import { ReportFormatError, type Finding } from "../finding.js";
 
 export interface ExitCodeOptions {
@@ -36,10 +37,7 @@ export function quoteOutput(output: string, end: "first" | "last", count = quote
   return end === "first" ? [...kept, `… (${omitted} more lines)`].join("\n") : [`… (${omitted} earlier lines)`, ...kept].join("\n");
 }
 
-// eslint-disable-next-line no-control-regex -- ANSI escape sequences start with the ESC control character.
-const ansiEscape = /\u001b\[[0-9;?]*[A-Za-z]|\u001b\][^\u0007]*\u0007/g;
-
-/** Removes terminal colour and cursor codes (tsc --pretty, coloured test runners). */
+/** Removes terminal colour and cursor codes (tsc --pretty, coloured test runners), with Node's own stripper. */
 export function stripAnsi(text: string): string {
-  return text.replace(ansiEscape, "");
+  return stripVTControlCharacters(text);
 }
