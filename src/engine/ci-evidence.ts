@@ -69,7 +69,8 @@ function gateFindings(check: CheckRunSummary): CheckAnnotation[] | undefined {
       path: f.path ?? "(no file)",
       startLine: f.line ?? 1,
       level: f.severity === "error" ? "failure" : f.severity === "warning" ? "warning" : "notice",
-      title: [f.gate, f.rule, f.test].filter((p): p is string => typeof p === "string" && p !== "").join(" · ") || null,
+      // The message names a failing test already; the title says which gate and rule.
+      title: [f.gate, f.rule].filter((p): p is string => typeof p === "string" && p !== "").join(" · ") || null,
       message: f.message,
     }));
 }

@@ -4,6 +4,7 @@ import type { CiCheckScript } from "../scenario/scenario-schema.js";
 /** What one run of a scripted check does: a real command, or a conclusion it was told to reach. */
 export type CheckPlan =
   | { readonly kind: "command"; readonly command: string; readonly timeoutMs: number }
+  | { readonly kind: "gate" }
   | {
       readonly kind: "scripted";
       readonly conclusion: SimConclusion;
@@ -23,6 +24,7 @@ export function stepNameOf(check: CiCheckScript): string {
 /** The plan for the check's run number `index` (0 for its first); `conclusions` run out on their last. */
 export function planFor(check: CiCheckScript, index: number): CheckPlan {
   if (check.run !== undefined) return { kind: "command", command: check.run, timeoutMs: check.timeoutMs ?? defaultTimeoutMs };
+  if (check.gate === true) return { kind: "gate" };
   const conclusion = check.conclusion ?? check.conclusions?.[Math.min(index, check.conclusions.length - 1)];
   if (conclusion === undefined) throw new Error(`CI check '${check.name}' has neither a conclusion nor a command to run.`);
   const annotations = (check.annotations ?? []).map(

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ActionsJob, JobOutcome, Workflow } from "../github/actions-jobs.js";
+import { runGateInCheckout } from "./run-gate.js";
 import { actionsBot, completeJob, findJob, queueJob, startJob, workflowRunFor } from "../github/actions-jobs.js";
 import type { GitHubSimulator } from "../github/github-simulator.js";
 import type { SimChange } from "../github/sim-changes.js";
@@ -94,6 +95,11 @@ export class CiSimulator {
     try {
       const plan = planFor(check, index);
       if (plan.kind === "command") return commandOutcome(plan, step, await runInCheckout(repo, job.run.headSha, plan.command, { timeoutMs: plan.timeoutMs, now }));
+      if (plan.kind === "gate") {
+        const pull = [...repo.pulls.values()].find((p) => p.headSha === job.run.headSha);
+        if (!pull) throw new Error(`The quality gate runs on pull requests; no pull request has head ${job.run.headSha}.`);
+        return await runGateInCheckout(repo, pull.baseSha, job.run.headSha, step, now);
+      }
       await sleep(plan.durationMs);
       return scriptedOutcome(plan, check.name, step, { startedAt, endedAt: now() });
     } catch (error) {

@@ -27,6 +27,8 @@ export const ciCheckSchema = z
     /** One conclusion per run of this check, in order (pushes and re-runs alike); the last repeats. */
     conclusions: z.array(ciConclusion).min(1).optional(),
     run: z.string().min(1).optional(),
+    /** Runs the real quality gate (the gates: of the head's .github/orchestrator.yml) on the pull request's change, as the Action does. */
+    gate: z.literal(true).optional(),
     /** How long `run` may take before it is stopped and the check times out; 60 s when not given. */
     timeoutMs: z.number().int().positive().max(600_000).optional(),
     /** How long a scripted check takes. */
@@ -46,8 +48,8 @@ export const ciCheckSchema = z
       .max(50)
       .optional(),
   })
-  .refine((c) => [c.conclusion, c.conclusions, c.run].filter((v) => v !== undefined).length === 1, {
-    message: "give exactly one of `conclusion: failure` (a fixed outcome), `conclusions: [failure, success]` (one per run, the last repeating) or `run: node --test` (a command whose exit code decides)",
+  .refine((c) => [c.conclusion, c.conclusions, c.run, c.gate].filter((v) => v !== undefined).length === 1, {
+    message: "give exactly one of `conclusion: failure` (a fixed outcome), `conclusions: [failure, success]` (one per run, the last repeating), `run: node --test` (a command whose exit code decides) or `gate: true` (the real quality gate)",
   })
   .refine((c) => c.run === undefined || (c.summary === undefined && c.text === undefined && c.annotations === undefined), {
     message: "`summary`, `text` and `annotations` script a fixed conclusion; a `run` check reports its command's own output",
