@@ -49,7 +49,7 @@ const config = [
 const eslintConfig = 'export default [{ files: ["**/*.js"], languageOptions: { sourceType: "module" }, rules: { "no-unused-vars": "warn" } }];\n';
 
 /** Runs the committed bundle as the Actions runner would: inputs and context in the environment. */
-async function runBundle(workspace: string, event: object, inputs: Record<string, string>, headSha: string, token: string | null): Promise<{ status: number | null; stdout: string; outputs: string; summary: string }> {
+async function runBundle(workspace: string, event: object, inputs: Record<string, string>, headSha: string, token: string | null, extraEnv: NodeJS.ProcessEnv = {}): Promise<{ status: number | null; stdout: string; outputs: string; summary: string }> {
   const dir = tempDir();
   const eventPath = join(dir, "event.json");
   writeFileSync(eventPath, JSON.stringify(event));
@@ -73,6 +73,7 @@ async function runBundle(workspace: string, event: object, inputs: Record<string
     GITHUB_STEP_SUMMARY: summary,
     ...(token ? { "INPUT_GITHUB-TOKEN": token } : {}),
     ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
+    ...extraEnv,
   };
   // Not spawnSync: the GitHub simulator answers the Action from this process's event loop.
   const child = spawn(process.execPath, [join(root, "dist/action/index.js")], { env, cwd: workspace });
@@ -142,6 +143,43 @@ describe("the bundled Action", () => {
     expect(run.status).toBe(0);
     expect(run.outputs).toMatch(/conclusion<<.*\nneutral\n/s);
     expect(run.summary).toContain("Semgrep is not installed");
+  });
+
+  it("passes a clean change with real ESLint and tsc runs", async () => {
+    const tsc = resolve("node_modules/typescript/bin/tsc");
+    const files = { ".github/orchestrator.yml": `gates:\n  - name: lint\n    run: node ${eslintBin} -f json src\n    format: eslint\n  - name: types\n    run: node ${tsc} --noEmit --pretty false -p .\n    format: tsc\ngate:\n  semgrep: off\n`, "eslint.config.js": eslintConfig, "tsconfig.json": '{ "compilerOptions": { "strict": true, "noEmit": true, "allowJs": true, "checkJs": true, "module": "nodenext" }, "include": ["src"] }\n', "src/a.js": "export const used = 1;\n" };
+    const clean = checkout(files, { "src/b.js": "export const twice = (/** @type {number} */ n) => n * 2;\n" });
+    const passed = await runBundle(clean.dir, { pull_request: { base: { sha: clean.baseSha }, head: { sha: "2".repeat(40) } } }, {}, "2".repeat(40), null);
+    expect(passed.status).toBe(0);
+    expect(passed.outputs).toMatch(/conclusion<<.*\nsuccess\n/s);
+    const typeError = checkout(files, { "src/b.js": "/** @type {number} */\nexport const n = 'not a number';\n" });
+    const failed = await runBundle(typeError.dir, { pull_request: { base: { sha: typeError.baseSha }, head: { sha: "3".repeat(40) } } }, {}, "3".repeat(40), null);
+    expect(failed.status).toBe(1);
+    expect(failed.summary).toMatch(/`src\/b\.js:2` error: .*TS2322/);
+  });
+
+  it("fails on a Semgrep finding on a changed line (a stand-in printing Semgrep's documented --json)", async () => {
+    const bin = tempDir();
+    writeFileSync(join(bin, "semgrep"), readFileSync(resolve("fixtures/gates/semgrep-standin/semgrep")), { mode: 0o755 });
+    const out = join(bin, "out.json");
+    writeFileSync(
+      out,
+      JSON.stringify({
+        version: "1.99.0",
+        results: [{ check_id: "javascript.lang.security.audit.eval", path: "src/run.js", start: { line: 1, col: 1, offset: 0 }, end: { line: 1, col: 10, offset: 9 }, extra: { message: "eval() on input is code injection", severity: "ERROR", metadata: {}, lines: "eval(input)" } }],
+        errors: [],
+        paths: { scanned: ["src/run.js"] },
+      }),
+    );
+    const { dir, baseSha } = checkout({ "README.md": "# x\n" }, { "src/run.js": "eval(input);\n" });
+    const run = await runBundle(dir, { pull_request: { base: { sha: baseSha }, head: { sha: "4".repeat(40) } } }, { semgrep: "auto" }, "4".repeat(40), null, {
+      PATH: `${bin}:/usr/bin:/bin`,
+      SEMGREP_STANDIN_ARGS: join(bin, "args"),
+      SEMGREP_STANDIN_OUTPUT: out,
+    });
+    expect(run.status).toBe(1);
+    expect(run.summary).toContain("eval() on input is code injection");
+    expect(readFileSync(join(bin, "args"), "utf8").split("\0")).toEqual(expect.arrayContaining(["scan", "--json", "src/run.js"]));
   });
 
   it("fails on a deleted test, and on an input it does not understand, with a clear message", async () => {
