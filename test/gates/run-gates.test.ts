@@ -88,6 +88,21 @@ describe("runGates failures that are not findings", () => {
     expect(result.gates[0]?.problem).toMatch(/did not finish within/);
   });
 
+  it("fails below the coverage floor, passes at or above it, and fails when the summary cannot be read", async () => {
+    const summary = (pct: number): string => JSON.stringify({ total: { lines: { total: 100, covered: pct, skipped: 0, pct } } });
+    const low = repoWith({ "coverage/coverage-summary.json": summary(72.5) }, { "a.txt": "b\n" });
+    const floor = policy({ coverage: { summary: "coverage/coverage-summary.json", lines: 80 } });
+    const failed = await runGates({ cwd: low.dir, gates: [], policy: floor, diff: low.diff });
+    expect(failed.conclusion).toBe("failure");
+    expect(failed.findings.map((f) => f.message)).toEqual(["line coverage 72.5% (floor 80%)"]);
+    const high = repoWith({ "coverage/coverage-summary.json": summary(80) }, { "a.txt": "b\n" });
+    expect((await runGates({ cwd: high.dir, gates: [], policy: floor, diff: high.diff })).conclusion).toBe("success");
+    const missing = repoWith({ "a.txt": "a\n" }, { "a.txt": "b\n" });
+    const unread = await runGates({ cwd: missing.dir, gates: [], policy: floor, diff: missing.diff });
+    expect(unread.conclusion).toBe("failure");
+    expect(unread.gates.find((g) => g.name === "coverage")?.problem).toMatch(/could not read the coverage summary coverage\/coverage-summary\.json/);
+  });
+
   it("refuses a report path outside the repository", async () => {
     const { dir, diff } = repoWith({ "a.txt": "a\n" }, { "a.txt": "b\n" });
     const escape = gate({ name: "tests", run: "true", format: "junit", report: "../../etc/passwd" });
