@@ -28260,6 +28260,7 @@ var require_picomatch2 = __commonJS({
 });
 
 // src/action/main.ts
+import { spawnSync as spawnSync2 } from "node:child_process";
 import { readFileSync as readFileSync2 } from "node:fs";
 
 // node_modules/@actions/core/lib/command.js
@@ -52708,7 +52709,7 @@ function renderGateSummary(result, maxListed = 50) {
 }
 
 // src/gates/run-gates.ts
-import { existsSync as existsSync3, readFileSync } from "node:fs";
+import { existsSync as existsSync3, readFileSync, rmSync } from "node:fs";
 import { resolve as resolve2, sep as sep4 } from "node:path";
 
 // src/gates/finding.ts
@@ -66531,21 +66532,27 @@ function capped(chunks, total) {
 function runCommand(command, options) {
   const started = performance.now();
   return new Promise((resolve3, reject) => {
-    const child = spawn("sh", ["-c", command], { cwd: options.cwd, env: { ...options.env ?? process.env, CI: "true", FORCE_COLOR: "0", NO_COLOR: "1" }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const env = Object.fromEntries(Object.entries(options.env ?? process.env).filter(([key]) => !key.startsWith("INPUT_")));
+    const child = spawn("sh", ["-c", command], { cwd: options.cwd, env: { ...env, CI: "true", FORCE_COLOR: "0", NO_COLOR: "1" }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
     const both = [];
     const out = [];
     let total = 0;
     let outTotal = 0;
     let timedOut = false;
+    const keep = (chunks, size) => {
+      let kept = size;
+      while (kept > maxBytes && chunks.length > 1) kept -= chunks.shift()?.length ?? 0;
+      return kept;
+    };
     child.stdout.on("data", (chunk) => {
       both.push(chunk);
       out.push(chunk);
-      total += chunk.length;
-      outTotal += chunk.length;
+      total = keep(both, total + chunk.length);
+      outTotal = keep(out, outTotal + chunk.length);
     });
     child.stderr.on("data", (chunk) => {
       both.push(chunk);
-      total += chunk.length;
+      total = keep(both, total + chunk.length);
     });
     const timer = setTimeout(() => {
       timedOut = true;
@@ -66642,7 +66649,7 @@ function fails(finding2, isNew, spec, policy) {
 }
 function judge(findings, gate2, changed, spec, policy) {
   return findings.map((f) => {
-    const isNew = changed === null ? true : changed.has(f.path, f.line);
+    const isNew = changed === null || f.test !== void 0 && f.severity === "error" ? true : changed.has(f.path, f.line);
     const message = f.test !== void 0 && !f.message.includes(f.test) ? `${f.test}: ${f.message}` : f.message;
     return { gate: gate2, severity: f.severity, path: f.path, line: f.line, message, rule: f.rule, ...f.test === void 0 ? {} : { test: f.test }, new: isNew, failing: fails(f, isNew, spec, policy) };
   });
@@ -66658,6 +66665,13 @@ function reportPath(cwd, report) {
   return path;
 }
 async function runGate(spec, options) {
+  if (spec.report !== void 0) {
+    try {
+      rmSync(reportPath(options.cwd, spec.report), { force: true });
+    } catch (error63) {
+      if (!(error63 instanceof ReportFormatError)) throw error63;
+    }
+  }
   const result = await runCommand(spec.run, { cwd: options.cwd, timeoutMs: spec.timeout_minutes * 6e4 });
   const base = { name: spec.name, format: spec.format, required: spec.required, exitCode: result.exitCode, durationMs: result.durationMs };
   if (result.timedOut) {
@@ -66722,6 +66736,7 @@ async function runGates(options) {
 // src/cli/gate-command.ts
 var plain = ["-c", "core.quotepath=false", "diff", "--no-color", "--no-ext-diff", "--src-prefix=a/", "--dst-prefix=b/"];
 function gitDiff(cwd, base) {
+  if (base.startsWith("-")) throw new Error(`${base} is not a git ref`);
   const options = { cwd, encoding: "utf8", maxBuffer: 256 * 1024 * 1024, stdio: ["ignore", "pipe", "pipe"] };
   const tracked = execFileSync("git", [...plain, "-M", base, "--"], options);
   const untracked = execFileSync("git", ["ls-files", "--others", "--exclude-standard", "-z"], options).split("\0").filter((p) => p !== "");
@@ -66767,7 +66782,8 @@ function annotationsOf(findings) {
     start_line: f.line ?? 1,
     end_line: f.line ?? 1,
     annotation_level: f.failing ? "failure" : f.severity === "note" ? "notice" : "warning",
-    message: f.message.slice(0, 64e3),
+    // GitHub's limit is 64 KB; a character can take up to 4 bytes.
+    message: f.message.slice(0, 16e3),
     title: [f.gate, f.rule].filter((p) => typeof p === "string" && p !== "").join(": ").slice(0, 255)
   }));
 }
@@ -66780,8 +66796,12 @@ async function reportCheckRun(octokit, target, result) {
   const annotations = annotationsOf(result.findings);
   const summary2 = fit(renderGateSummary(result), maxOutputChars, "(summary cut to GitHub's limit)");
   let report = embedGateReport(toGateReport(result));
-  if (report.length > maxOutputChars) {
-    report = embedGateReport({ conclusion: result.conclusion, findings: result.findings.filter((f) => f.failing).slice(0, 200) });
+  let failing = result.findings.filter((f) => f.failing);
+  while (report.length > maxOutputChars && failing.length > 0) {
+    failing = failing.slice(0, Math.max(1, Math.floor(failing.length * 0.8)));
+    const trimmed = failing.length === 1 ? failing.map((f) => ({ ...f, message: f.message.slice(0, 2e3) })) : failing;
+    report = embedGateReport({ conclusion: result.conclusion, findings: trimmed });
+    if (failing.length === 1) break;
   }
   const title = `${result.conclusion === "success" ? "Passed" : result.conclusion === "failure" ? "Failed" : "Neutral"}: ${result.findings.filter((f) => f.failing).length} failing, ${result.findings.length} reported`;
   const output2 = (chunk) => ({ title, summary: summary2, text: report, annotations: [...chunk] });
@@ -66832,6 +66852,15 @@ function applyInputs(config2) {
     }
   };
 }
+function ensureCommit(cwd, sha) {
+  if (spawnSync2("git", ["cat-file", "-e", `${sha}^{commit}`], { cwd }).status === 0) return;
+  const fetched = spawnSync2("git", ["fetch", "--no-tags", "--depth=1", "origin", sha], { cwd, encoding: "utf8" });
+  if (fetched.status !== 0) warning(`The base commit ${sha} is not in the checkout and could not be fetched (${fetched.stderr.trim().split("\n")[0] ?? ""}); use actions/checkout with fetch-depth: 0.`);
+}
+function readAtCommit(cwd, sha, path) {
+  const shown = spawnSync2("git", ["show", `${sha}:${path}`], { cwd, encoding: "utf8" });
+  return shown.status === 0 ? shown.stdout : null;
+}
 async function runAction() {
   const cwd = process.env.GITHUB_WORKSPACE ?? process.cwd();
   const configPath = getInput("config") || ".github/orchestrator.yml";
@@ -66841,9 +66870,14 @@ async function runAction() {
   } catch {
     info(`No ${configPath}: running only the checks on the change itself.`);
   }
-  const config2 = applyInputs(parseRepoConfig(text));
   const event = readEvent();
   const base = event.pull_request?.base?.sha ?? (event.before && !/^0+$/.test(event.before) ? event.before : void 0);
+  if (base !== void 0) {
+    ensureCommit(cwd, base);
+    const atBase = readAtCommit(cwd, base, configPath);
+    if (atBase !== null) text = atBase;
+  }
+  const config2 = applyInputs(parseRepoConfig(text));
   const headSha = event.pull_request?.head?.sha ?? process.env.GITHUB_SHA ?? "";
   let diff = null;
   if (base !== void 0) {
@@ -66864,8 +66898,12 @@ async function runAction() {
   if (token && owner && repo && headSha) {
     const octokit = new Octokit2({ auth: token, baseUrl: process.env.GITHUB_API_URL ?? "https://api.github.com" });
     const runUrl = process.env.GITHUB_SERVER_URL && process.env.GITHUB_RUN_ID ? `${process.env.GITHUB_SERVER_URL}/${owner}/${repo}/actions/runs/${process.env.GITHUB_RUN_ID}` : void 0;
-    const id = await reportCheckRun(octokit, { owner, repo, headSha, ...runUrl ? { detailsUrl: runUrl } : {} }, result);
-    info(`Reported check run ${id} on ${headSha}.`);
+    try {
+      const id = await reportCheckRun(octokit, { owner, repo, headSha, ...runUrl ? { detailsUrl: runUrl } : {} }, result);
+      info(`Reported check run ${id} on ${headSha}.`);
+    } catch (error63) {
+      warning(`Could not report the check run (${error63 instanceof Error ? error63.message : String(error63)}); the job summary and outputs have the result.`);
+    }
   } else {
     info("No github-token (or repository, or head commit): the check run is not reported; the job summary and outputs are.");
   }

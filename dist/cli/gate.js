@@ -29040,7 +29040,7 @@ function renderGateSummary(result, maxListed = 50) {
 }
 
 // src/gates/run-gates.ts
-import { existsSync as existsSync2, readFileSync } from "node:fs";
+import { existsSync as existsSync2, readFileSync, rmSync } from "node:fs";
 import { resolve as resolve2, sep as sep3 } from "node:path";
 
 // src/gates/finding.ts
@@ -42862,21 +42862,27 @@ function capped(chunks, total) {
 function runCommand(command, options) {
   const started = performance.now();
   return new Promise((resolve4, reject) => {
-    const child = spawn("sh", ["-c", command], { cwd: options.cwd, env: { ...options.env ?? process.env, CI: "true", FORCE_COLOR: "0", NO_COLOR: "1" }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const env = Object.fromEntries(Object.entries(options.env ?? process.env).filter(([key]) => !key.startsWith("INPUT_")));
+    const child = spawn("sh", ["-c", command], { cwd: options.cwd, env: { ...env, CI: "true", FORCE_COLOR: "0", NO_COLOR: "1" }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
     const both = [];
     const out = [];
     let total = 0;
     let outTotal = 0;
     let timedOut = false;
+    const keep = (chunks, size) => {
+      let kept = size;
+      while (kept > maxBytes && chunks.length > 1) kept -= chunks.shift()?.length ?? 0;
+      return kept;
+    };
     child.stdout.on("data", (chunk) => {
       both.push(chunk);
       out.push(chunk);
-      total += chunk.length;
-      outTotal += chunk.length;
+      total = keep(both, total + chunk.length);
+      outTotal = keep(out, outTotal + chunk.length);
     });
     child.stderr.on("data", (chunk) => {
       both.push(chunk);
-      total += chunk.length;
+      total = keep(both, total + chunk.length);
     });
     const timer = setTimeout(() => {
       timedOut = true;
@@ -42973,7 +42979,7 @@ function fails(finding2, isNew, spec, policy) {
 }
 function judge(findings, gate2, changed, spec, policy) {
   return findings.map((f) => {
-    const isNew = changed === null ? true : changed.has(f.path, f.line);
+    const isNew = changed === null || f.test !== void 0 && f.severity === "error" ? true : changed.has(f.path, f.line);
     const message = f.test !== void 0 && !f.message.includes(f.test) ? `${f.test}: ${f.message}` : f.message;
     return { gate: gate2, severity: f.severity, path: f.path, line: f.line, message, rule: f.rule, ...f.test === void 0 ? {} : { test: f.test }, new: isNew, failing: fails(f, isNew, spec, policy) };
   });
@@ -42989,6 +42995,13 @@ function reportPath(cwd, report) {
   return path;
 }
 async function runGate(spec, options) {
+  if (spec.report !== void 0) {
+    try {
+      rmSync(reportPath(options.cwd, spec.report), { force: true });
+    } catch (error62) {
+      if (!(error62 instanceof ReportFormatError)) throw error62;
+    }
+  }
   const result = await runCommand(spec.run, { cwd: options.cwd, timeoutMs: spec.timeout_minutes * 6e4 });
   const base = { name: spec.name, format: spec.format, required: spec.required, exitCode: result.exitCode, durationMs: result.durationMs };
   if (result.timedOut) {
@@ -43053,6 +43066,7 @@ async function runGates(options) {
 // src/cli/gate-command.ts
 var plain = ["-c", "core.quotepath=false", "diff", "--no-color", "--no-ext-diff", "--src-prefix=a/", "--dst-prefix=b/"];
 function gitDiff(cwd, base) {
+  if (base.startsWith("-")) throw new Error(`${base} is not a git ref`);
   const options = { cwd, encoding: "utf8", maxBuffer: 256 * 1024 * 1024, stdio: ["ignore", "pipe", "pipe"] };
   const tracked = execFileSync("git", [...plain, "-M", base, "--"], options);
   const untracked = execFileSync("git", ["ls-files", "--others", "--exclude-standard", "-z"], options).split("\0").filter((p) => p !== "");

@@ -24,7 +24,8 @@ export function annotationsOf(findings: readonly GateFinding[]): Annotation[] {
     start_line: f.line ?? 1,
     end_line: f.line ?? 1,
     annotation_level: f.failing ? "failure" : f.severity === "note" ? "notice" : "warning",
-    message: f.message.slice(0, 64_000),
+    // GitHub's limit is 64 KB; a character can take up to 4 bytes.
+    message: f.message.slice(0, 16_000),
     title: [f.gate, f.rule].filter((p): p is string => typeof p === "string" && p !== "").join(": ").slice(0, 255),
   }));
 }
@@ -42,9 +43,13 @@ export async function reportCheckRun(octokit: Pick<Octokit, "request">, target: 
   const annotations = annotationsOf(result.findings);
   const summary = fit(renderGateSummary(result), maxOutputChars, "(summary cut to GitHub's limit)");
   let report = embedGateReport(toGateReport(result));
-  if (report.length > maxOutputChars) {
-    // The machine-readable part keeps the failing findings whole; the reported ones go first.
-    report = embedGateReport({ conclusion: result.conclusion, findings: result.findings.filter((f) => f.failing).slice(0, 200) });
+  // The machine-readable part must fit: the reported findings go first, then failing ones from the end, then long messages are cut.
+  let failing = result.findings.filter((f) => f.failing);
+  while (report.length > maxOutputChars && failing.length > 0) {
+    failing = failing.slice(0, Math.max(1, Math.floor(failing.length * 0.8)));
+    const trimmed = failing.length === 1 ? failing.map((f) => ({ ...f, message: f.message.slice(0, 2000) })) : failing;
+    report = embedGateReport({ conclusion: result.conclusion, findings: trimmed });
+    if (failing.length === 1) break;
   }
   const title = `${result.conclusion === "success" ? "Passed" : result.conclusion === "failure" ? "Failed" : "Neutral"}: ${result.findings.filter((f) => f.failing).length} failing, ${result.findings.length} reported`;
   const output = (chunk: readonly Annotation[]) => ({ title, summary, text: report, annotations: [...chunk] });

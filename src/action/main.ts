@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import * as core from "@actions/core";
 import { Octokit } from "@octokit/rest";
@@ -50,6 +51,18 @@ function applyInputs(config: RepoConfig): RepoConfig {
   };
 }
 
+/** The base commit, fetched when a shallow checkout lacks it (actions/checkout fetches one commit by default). */
+function ensureCommit(cwd: string, sha: string): void {
+  if (spawnSync("git", ["cat-file", "-e", `${sha}^{commit}`], { cwd }).status === 0) return;
+  const fetched = spawnSync("git", ["fetch", "--no-tags", "--depth=1", "origin", sha], { cwd, encoding: "utf8" });
+  if (fetched.status !== 0) core.warning(`The base commit ${sha} is not in the checkout and could not be fetched (${fetched.stderr.trim().split("\n")[0] ?? ""}); use actions/checkout with fetch-depth: 0.`);
+}
+
+function readAtCommit(cwd: string, sha: string, path: string): string | null {
+  const shown = spawnSync("git", ["show", `${sha}:${path}`], { cwd, encoding: "utf8" });
+  return shown.status === 0 ? shown.stdout : null;
+}
+
 export async function runAction(): Promise<void> {
   const cwd = process.env.GITHUB_WORKSPACE ?? process.cwd();
   const configPath = core.getInput("config") || ".github/orchestrator.yml";
@@ -59,9 +72,15 @@ export async function runAction(): Promise<void> {
   } catch {
     core.info(`No ${configPath}: running only the checks on the change itself.`);
   }
-  const config = applyInputs(parseRepoConfig(text));
   const event = readEvent();
   const base = event.pull_request?.base?.sha ?? (event.before && !/^0+$/.test(event.before) ? event.before : undefined);
+  if (base !== undefined) {
+    ensureCommit(cwd, base);
+    // The rules come from the base: a pull request cannot loosen the gate it is judged by.
+    const atBase = readAtCommit(cwd, base, configPath);
+    if (atBase !== null) text = atBase;
+  }
+  const config = applyInputs(parseRepoConfig(text));
   const headSha = event.pull_request?.head?.sha ?? process.env.GITHUB_SHA ?? "";
   let diff: string | null = null;
   if (base !== undefined) {
@@ -82,8 +101,13 @@ export async function runAction(): Promise<void> {
   if (token && owner && repo && headSha) {
     const octokit = new Octokit({ auth: token, baseUrl: process.env.GITHUB_API_URL ?? "https://api.github.com" });
     const runUrl = process.env.GITHUB_SERVER_URL && process.env.GITHUB_RUN_ID ? `${process.env.GITHUB_SERVER_URL}/${owner}/${repo}/actions/runs/${process.env.GITHUB_RUN_ID}` : undefined;
-    const id = await reportCheckRun(octokit, { owner, repo, headSha, ...(runUrl ? { detailsUrl: runUrl } : {}) }, result);
-    core.info(`Reported check run ${id} on ${headSha}.`);
+    try {
+      const id = await reportCheckRun(octokit, { owner, repo, headSha, ...(runUrl ? { detailsUrl: runUrl } : {}) }, result);
+      core.info(`Reported check run ${id} on ${headSha}.`);
+    } catch (error) {
+      // A fork's read-only token cannot create check runs: the job summary and outputs still carry the result.
+      core.warning(`Could not report the check run (${error instanceof Error ? error.message : String(error)}); the job summary and outputs have the result.`);
+    }
   } else {
     core.info("No github-token (or repository, or head commit): the check run is not reported; the job summary and outputs are.");
   }

@@ -22,6 +22,7 @@ const plain = ["-c", "core.quotepath=false", "diff", "--no-color", "--no-ext-dif
  * as a new file, as `git add` would show it.
  */
 export function gitDiff(cwd: string, base: string): string {
+  if (base.startsWith("-")) throw new Error(`${base} is not a git ref`);
   const options = { cwd, encoding: "utf8" as const, maxBuffer: 256 * 1024 * 1024, stdio: ["ignore", "pipe", "pipe"] as ["ignore", "pipe", "pipe"] };
   const tracked = execFileSync("git", [...plain, "-M", base, "--"], options);
   const untracked = execFileSync("git", ["ls-files", "--others", "--exclude-standard", "-z"], options).split("\0").filter((p) => p !== "");

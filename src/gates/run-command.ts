@@ -23,21 +23,29 @@ function capped(chunks: Buffer[], total: number): string {
 export function runCommand(command: string, options: { cwd: string; timeoutMs: number; env?: NodeJS.ProcessEnv }): Promise<CommandResult> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn("sh", ["-c", command], { cwd: options.cwd, env: { ...(options.env ?? process.env), CI: "true", FORCE_COLOR: "0", NO_COLOR: "1" }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    // The Action's inputs (its token among them) are not the gate commands' business: a PR's config chooses those commands.
+    const env = Object.fromEntries(Object.entries(options.env ?? process.env).filter(([key]) => !key.startsWith("INPUT_")));
+    const child = spawn("sh", ["-c", command], { cwd: options.cwd, env: { ...env, CI: "true", FORCE_COLOR: "0", NO_COLOR: "1" }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
     const both: Buffer[] = [];
     const out: Buffer[] = [];
     let total = 0;
     let outTotal = 0;
     let timedOut = false;
+    // Memory stays bounded: once past the cap, the oldest chunks go (the end of the output is kept).
+    const keep = (chunks: Buffer[], size: number): number => {
+      let kept = size;
+      while (kept > maxBytes && chunks.length > 1) kept -= chunks.shift()?.length ?? 0;
+      return kept;
+    };
     child.stdout.on("data", (chunk: Buffer) => {
       both.push(chunk);
       out.push(chunk);
-      total += chunk.length;
-      outTotal += chunk.length;
+      total = keep(both, total + chunk.length);
+      outTotal = keep(out, outTotal + chunk.length);
     });
     child.stderr.on("data", (chunk: Buffer) => {
       both.push(chunk);
-      total += chunk.length;
+      total = keep(both, total + chunk.length);
     });
     const timer = setTimeout(() => {
       timedOut = true;

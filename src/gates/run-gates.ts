@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { resolve, sep } from "node:path";
 import type { GateFormat, GatePolicy, GateSpec } from "./gate-config.js";
 import type { Finding } from "./finding.js";
@@ -57,7 +57,8 @@ function fails(finding: Finding, isNew: boolean, spec: { allowWarnings: boolean 
 
 function judge(findings: readonly Finding[], gate: string, changed: ChangedLines | null, spec: { allowWarnings: boolean }, policy: GatePolicy): GateFinding[] {
   return findings.map((f) => {
-    const isNew = changed === null ? true : changed.has(f.path, f.line);
+    // A failing test is a result of this change's run wherever its file is: it never counts as old.
+    const isNew = changed === null || (f.test !== undefined && f.severity === "error") ? true : changed.has(f.path, f.line);
     // A failing test's finding names the test in its message too: the message is what most readers see.
     const message = f.test !== undefined && !f.message.includes(f.test) ? `${f.test}: ${f.message}` : f.message;
     return { gate, severity: f.severity, path: f.path, line: f.line, message, rule: f.rule, ...(f.test === undefined ? {} : { test: f.test }), new: isNew, failing: fails(f, isNew, spec, policy) };
@@ -78,6 +79,14 @@ function reportPath(cwd: string, report: string): string {
 }
 
 async function runGate(spec: GateSpec, options: { cwd: string; changed: ChangedLines | null; policy: GatePolicy }): Promise<GateOutcome> {
+  // A report left by an earlier run (or committed) must not stand in for one this run did not write.
+  if (spec.report !== undefined) {
+    try {
+      rmSync(reportPath(options.cwd, spec.report), { force: true });
+    } catch (error) {
+      if (!(error instanceof ReportFormatError)) throw error;
+    }
+  }
   const result = await runCommand(spec.run, { cwd: options.cwd, timeoutMs: spec.timeout_minutes * 60_000 });
   const base = { name: spec.name, format: spec.format, required: spec.required, exitCode: result.exitCode, durationMs: result.durationMs };
   if (result.timedOut) {

@@ -61,6 +61,14 @@ describe("runGates with node:test", () => {
     expect((await runGates({ cwd: green.dir, gates: [tests], policy: policy(), diff: green.diff })).conclusion).toBe("success");
   });
 
+  it("fails when the change breaks a test it did not touch: a failing test is never an old finding", async () => {
+    const withSource = { ...base, "src/add.js": "export const add = (a, b) => a + b;\n", "test/add.test.js": 'import { it } from "node:test";\nimport assert from "node:assert/strict";\nimport { add } from "../src/add.js";\nit("adds", () => assert.equal(add(1, 2), 3));\n' };
+    const { dir, diff } = repoWith(withSource, { "src/add.js": "export const add = (a, b) => a - b;\n" });
+    const result = await runGates({ cwd: dir, gates: [tests], policy: policy(), diff });
+    expect(result.conclusion).toBe("failure");
+    expect(result.findings.filter((f) => f.failing).map((f) => [f.path, f.test])).toEqual([["test/add.test.js", "adds"]]);
+  });
+
   it("fails a change that deletes a test, through the no-cheating check", async () => {
     const { dir, diff } = repoWith(base, { "test/math.test.js": null });
     const result = await runGates({ cwd: dir, gates: [tests], policy: policy(), diff });

@@ -25,7 +25,7 @@ function treeOf(repo: SimRepo, sha: string): string {
 /**
  * The real quality gate, as the Action runs it on a pull request: the base commit is checked out
  * and committed in a fresh git repository, the head's tree replaces it in the working tree, and
- * the gates of the head's `.github/orchestrator.yml` run there with `git diff BASE` as the change.
+ * the gates of the base's `.github/orchestrator.yml` run there with `git diff BASE` as the change.
  * The check run gets what the Action reports: summary, annotations, the machine-readable report.
  */
 export async function runGateInCheckout(repo: SimRepo, baseSha: string, headSha: string, step: string, now: () => number): Promise<JobOutcome> {
@@ -38,11 +38,12 @@ export async function runGateInCheckout(repo: SimRepo, baseSha: string, headSha:
     git("add", "-A");
     git("commit", "-q", "--allow-empty", "-m", "base");
     const base = git("rev-parse", "HEAD");
+    // The gate's rules come from the base, as the Action reads them: a pull request cannot loosen its own gate.
+    const configFile = join(root, repoConfigPath);
+    const config = parseRepoConfig(existsSync(configFile) ? readFileSync(configFile, "utf8") : null);
     for (const entry of await readdir(root)) if (entry !== ".git") await rm(join(root, entry), { recursive: true, force: true });
     await materialiseTree(repo.git, treeOf(repo, headSha), root);
     git("add", "-A");
-    const configFile = join(root, repoConfigPath);
-    const config = parseRepoConfig(existsSync(configFile) ? readFileSync(configFile, "utf8") : null);
     const result = await runGates({ cwd: root, gates: config.gates, policy: config.gate, diff: gitDiff(root, base) });
     const summary = renderGateSummary(result);
     const annotations = annotationsOf(result.findings)
