@@ -18,102 +18,11 @@ import type {
 import { permissionLevels } from "./github-gateway.js";
 import { classifyGitHubError, GitHubError, githubStatus } from "./github-errors.js";
 import { checkRunsSchema, toCheckRunSummary } from "./check-run-schemas.js";
+import { markReadyForReview, queryReviewThreads } from "./graphql-requests.js";
+import { annotationLevels, annotationsSchema, branchSchema, commentSchema, contentSchema, gitCommitSchema, idSchema, mergeSchema, permissionSchema, pullSchema, pullStateSchema, refSchema, reviewsSchema, shaSchema } from "./rest-schemas.js";
 
 /** All the gateway needs of Octokit; Probot's installation client and @octokit/rest both provide it. */
 export type OctokitLike = Pick<Octokit, "request">;
-
-// Responses are checked at the edge, for the fields we read; GitHub may add fields freely.
-const permissionSchema = z.object({ permission: z.string(), role_name: z.string().optional() });
-const branchSchema = z.object({ commit: z.object({ sha: z.string(), commit: z.object({ tree: z.object({ sha: z.string() }) }) }) });
-const shaSchema = z.object({ sha: z.string() });
-const gitCommitSchema = z.object({ sha: z.string(), tree: z.object({ sha: z.string() }) });
-const refSchema = z.object({ object: z.object({ sha: z.string() }) });
-const pullSchema = z.object({ number: z.number(), html_url: z.string(), head: z.object({ sha: z.string() }) });
-const commentSchema = z.object({ id: z.number(), body: z.string().optional(), user: z.object({ type: z.string() }).nullable().optional() });
-const idSchema = z.object({ id: z.number() });
-const contentSchema = z.object({ type: z.string(), content: z.string().optional(), encoding: z.string().optional() });
-const pullStateSchema = z.object({
-  number: z.number(),
-  node_id: z.string(),
-  state: z.enum(["open", "closed"]),
-  merged: z.boolean().nullable().optional(),
-  merged_at: z.string().nullable().optional(),
-  draft: z.boolean().optional(),
-  head: z.object({ sha: z.string(), ref: z.string(), repo: z.object({ full_name: z.string() }).nullable().optional() }),
-});
-const annotationsSchema = z.array(
-  z.object({
-    path: z.string(),
-    start_line: z.number(),
-    annotation_level: z.string().nullable(),
-    title: z.string().nullable().optional(),
-    message: z.string().nullable(),
-  }),
-);
-const reviewsSchema = z.array(
-  z.object({
-    id: z.number(),
-    user: z.object({ login: z.string(), type: z.string() }).nullable(),
-    state: z.string(),
-    body: z.string().nullable().optional(),
-    commit_id: z.string().nullable().optional(),
-    submitted_at: z.string().nullable().optional(),
-  }),
-);
-const mergeSchema = z.object({ merged: z.boolean(), message: z.string() });
-const graphqlErrors = z.array(z.object({ message: z.string(), type: z.string().optional() })).optional();
-
-/** GraphQL answers HTTP 200 with `errors`; a rate limit among them is worth retrying, the rest are not. */
-function graphqlError(doing: string, errors: readonly { message: string; type?: string | undefined }[]): GitHubError {
-  const limited = errors.some((e) => e.type === "RATE_LIMITED");
-  return new GitHubError(`GitHub refused to ${doing}: ${errors.map((e) => e.message).join("; ")}`, limited ? 429 : 422, { retryable: limited });
-}
-const reviewThreadsSchema = z.object({
-  data: z
-    .object({
-      repository: z
-        .object({
-          pullRequest: z
-            .object({
-              reviewThreads: z.object({
-                nodes: z.array(
-                  z.object({
-                    id: z.string(),
-                    isResolved: z.boolean(),
-                    isOutdated: z.boolean(),
-                    path: z.string(),
-                    line: z.number().nullable(),
-                    comments: z.object({ nodes: z.array(z.object({ databaseId: z.number(), body: z.string(), author: z.object({ login: z.string() }).nullable() })) }),
-                  }),
-                ),
-              }),
-            })
-            .nullable(),
-        })
-        .nullable(),
-    })
-    .nullable()
-    .optional(),
-  errors: graphqlErrors,
-});
-const readyForReviewSchema = z.object({ data: z.unknown().optional(), errors: graphqlErrors });
-
-/** Exported so the simulator's tests ask exactly what the app asks. */
-export const reviewThreadsQuery = `query($owner: String!, $name: String!, $number: Int!) {
-  repository(owner: $owner, name: $name) {
-    pullRequest(number: $number) {
-      reviewThreads(first: 100) {
-        nodes { id isResolved isOutdated path line comments(first: 100) { nodes { databaseId body author { login } } } }
-      }
-    }
-  }
-}`;
-
-export const readyForReviewMutation = `mutation($id: ID!) {
-  markPullRequestReadyForReview(input: { pullRequestId: $id }) { pullRequest { number isDraft } }
-}`;
-
-const annotationLevels: readonly CheckAnnotation["level"][] = ["notice", "warning", "failure"];
 
 function isPermissionLevel(value: string): value is PermissionLevel {
   return (permissionLevels as readonly string[]).includes(value);
@@ -365,11 +274,7 @@ export class OctokitGateway implements GitHubGateway {
   }
 
   async markReadyForReview(_repo: RepoRef, pr: { nodeId: string }): Promise<void> {
-    const { data } = await this.#call("mark the pull request ready for review", () =>
-      this.#octokit.request("POST /graphql", { query: readyForReviewMutation, variables: { id: pr.nodeId } }) as Promise<{ data: unknown }>,
-    );
-    const errors = readyForReviewSchema.parse(data).errors ?? [];
-    if (errors.length > 0) throw graphqlError("mark the pull request ready for review", errors);
+    await this.#call("mark the pull request ready for review", () => markReadyForReview(this.#octokit, pr.nodeId));
   }
 
   async mergePullRequest(repo: RepoRef, prNumber: number, headSha: string): Promise<{ merged: boolean; message: string }> {
@@ -424,20 +329,7 @@ export class OctokitGateway implements GitHubGateway {
   }
 
   async listReviewThreads(repo: RepoRef, prNumber: number): Promise<ReviewThread[]> {
-    const { data } = await this.#call(`read the review threads of #${prNumber}`, () =>
-      this.#octokit.request("POST /graphql", { query: reviewThreadsQuery, variables: { owner: repo.owner, name: repo.repo, number: prNumber } }) as Promise<{ data: unknown }>,
-    );
-    const parsed = reviewThreadsSchema.parse(data);
-    if (parsed.errors && parsed.errors.length > 0) throw graphqlError("read the review threads", parsed.errors);
-    const nodes = parsed.data?.repository?.pullRequest?.reviewThreads.nodes ?? [];
-    return nodes.map((t) => ({
-      id: t.id,
-      resolved: t.isResolved,
-      outdated: t.isOutdated,
-      path: t.path,
-      line: t.line,
-      comments: t.comments.nodes.map((c) => ({ id: c.databaseId, author: c.author?.login ?? null, body: c.body })),
-    }));
+    return this.#call(`read the review threads of #${prNumber}`, () => queryReviewThreads(this.#octokit, repo, prNumber));
   }
 
   async replyToReviewComment(repo: RepoRef, prNumber: number, commentId: number, body: string): Promise<{ id: number }> {

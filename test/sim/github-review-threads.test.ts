@@ -1,4 +1,4 @@
-import { readyForReviewMutation, reviewThreadsQuery } from "../../src/github/octokit-gateway.js";
+import { readyForReviewMutation, reviewThreadsQuery } from "../../src/github/graphql-requests.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { SimPull } from "../../src/sim/github/sim-model.js";
