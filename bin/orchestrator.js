@@ -3,13 +3,13 @@
 // every other command runs the TypeScript sources through tsx, as `npm run orchestrator` does.
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const [command, ...rest] = process.argv.slice(2);
 if (command === "gate") {
   process.argv.splice(2, 1);
-  await import(join(root, "dist/cli/gate.js"));
+  await import(pathToFileURL(join(root, "dist/cli/gate.js")).href);
 } else {
   const result = spawnSync(process.execPath, ["--import", "tsx", join(root, "src/cli/main.ts"), ...(command === undefined ? [] : [command]), ...rest], { stdio: "inherit", cwd: process.cwd() });
   process.exitCode = result.status ?? 1;

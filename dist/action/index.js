@@ -66735,12 +66735,12 @@ async function runGates(options) {
 
 // src/cli/gate-command.ts
 var plain = ["-c", "core.quotepath=false", "diff", "--no-color", "--no-ext-diff", "--src-prefix=a/", "--dst-prefix=b/"];
-function gitDiff(cwd, base) {
+function gitDiff(cwd, base, options = { untracked: false }) {
   if (base.startsWith("-")) throw new Error(`${base} is not a git ref`);
-  const options = { cwd, encoding: "utf8", maxBuffer: 256 * 1024 * 1024, stdio: ["ignore", "pipe", "pipe"] };
-  const tracked = execFileSync("git", [...plain, "-M", base, "--"], options);
-  const untracked = execFileSync("git", ["ls-files", "--others", "--exclude-standard", "-z"], options).split("\0").filter((p) => p !== "");
-  const added = untracked.map((path) => spawnSync("git", [...plain, "--no-index", "--", "/dev/null", path], options).stdout);
+  const run = { cwd, encoding: "utf8", maxBuffer: 256 * 1024 * 1024, stdio: ["ignore", "pipe", "pipe"] };
+  const tracked = execFileSync("git", [...plain, "-M", base, "--"], run);
+  const untracked = options.untracked ? execFileSync("git", ["ls-files", "--others", "--exclude-standard", "-z"], run).split("\0").filter((p) => p !== "") : [];
+  const added = untracked.map((path) => spawnSync("git", [...plain, "--no-index", "--", "/dev/null", path], run).stdout);
   return [tracked, ...added].filter((d) => d !== "").join(tracked.endsWith("\n") || tracked === "" ? "" : "\n");
 }
 

@@ -17,17 +17,17 @@ export interface GateCommandOptions {
 const plain = ["-c", "core.quotepath=false", "diff", "--no-color", "--no-ext-diff", "--src-prefix=a/", "--dst-prefix=b/"];
 
 /**
- * `git diff BASE` in `cwd`, plain: no colour, no external diff tool, renames found. Files git does
- * not track yet (a new test written but not added) are part of a local change too: each is added
- * as a new file, as `git add` would show it.
+ * `git diff BASE` in `cwd`, plain: no colour, no external diff tool, renames found. With
+ * `untracked`, files git does not track yet (a new test written but not added: a local change) are
+ * added as new files, as `git add` would show them; in CI they would only be build output.
  */
-export function gitDiff(cwd: string, base: string): string {
+export function gitDiff(cwd: string, base: string, options: { untracked: boolean } = { untracked: false }): string {
   if (base.startsWith("-")) throw new Error(`${base} is not a git ref`);
-  const options = { cwd, encoding: "utf8" as const, maxBuffer: 256 * 1024 * 1024, stdio: ["ignore", "pipe", "pipe"] as ["ignore", "pipe", "pipe"] };
-  const tracked = execFileSync("git", [...plain, "-M", base, "--"], options);
-  const untracked = execFileSync("git", ["ls-files", "--others", "--exclude-standard", "-z"], options).split("\0").filter((p) => p !== "");
+  const run = { cwd, encoding: "utf8" as const, maxBuffer: 256 * 1024 * 1024, stdio: ["ignore", "pipe", "pipe"] as ["ignore", "pipe", "pipe"] };
+  const tracked = execFileSync("git", [...plain, "-M", base, "--"], run);
+  const untracked = options.untracked ? execFileSync("git", ["ls-files", "--others", "--exclude-standard", "-z"], run).split("\0").filter((p) => p !== "") : [];
   // `git diff --no-index` exits 1 when the files differ, which is always here: read its output either way.
-  const added = untracked.map((path) => spawnSync("git", [...plain, "--no-index", "--", "/dev/null", path], options).stdout);
+  const added = untracked.map((path) => spawnSync("git", [...plain, "--no-index", "--", "/dev/null", path], run).stdout);
   return [tracked, ...added].filter((d) => d !== "").join(tracked.endsWith("\n") || tracked === "" ? "" : "\n");
 }
 
@@ -50,7 +50,7 @@ export async function gateCommand(options: GateCommandOptions): Promise<number> 
   let diff: string | null = null;
   if (options.base !== undefined) {
     try {
-      diff = gitDiff(cwd, options.base);
+      diff = gitDiff(cwd, options.base, { untracked: true });
     } catch (error) {
       const stderr = error instanceof Error && "stderr" in error ? String(error.stderr).trim() : "";
       console.error(`Could not read the change: git diff ${options.base} failed in ${cwd}${stderr ? `: ${stderr}` : ""}`);

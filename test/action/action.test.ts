@@ -182,6 +182,14 @@ describe("the bundled Action", () => {
     expect(readFileSync(join(bin, "args"), "utf8").split("\0")).toEqual(expect.arrayContaining(["scan", "--json", "src/run.js"]));
   });
 
+  it("does not count files the workspace has but git does not track (build output) as part of the change", async () => {
+    const { dir, baseSha } = checkout({ "README.md": "# x\n" }, { "README.md": "# y\n" });
+    writeFileSync(join(dir, "bundle.js"), "// eslint-disable-next-line\nrun();\n");
+    const run = await runBundle(dir, { pull_request: { base: { sha: baseSha }, head: { sha: "5".repeat(40) } } }, { semgrep: "off" }, "5".repeat(40), null);
+    expect(run.status).toBe(0);
+    expect(run.outputs).toMatch(/conclusion<<.*\nsuccess\n/s);
+  });
+
   it("fails on a deleted test, and on an input it does not understand, with a clear message", async () => {
     const { dir, baseSha } = checkout({ "test/a.test.js": "import { it } from 'node:test';\nit('works', () => {});\n" }, { "test/a.test.js": null });
     const deleted = await runBundle(dir, { pull_request: { base: { sha: baseSha }, head: { sha: "1".repeat(40) } } }, { semgrep: "off" }, "1".repeat(40), null);
