@@ -73,6 +73,7 @@ const OPERATION_IDS = [
   "pulls/get-review-comment",
   "pulls/list-comments-for-review",
   "reactions/create-for-issue-comment",
+  "users/get-authenticated",
 ] as const;
 
 const HTTP_METHODS = new Set(["get", "put", "post", "delete", "options", "head", "patch", "trace"]);

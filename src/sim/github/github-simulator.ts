@@ -5,16 +5,19 @@ import { verifyAppJwt } from "./app-jwt.js";
 import { buildTarball } from "./codeload.js";
 import { answerGraphql } from "./graphql/answer-graphql.js";
 import { isJobLogPath, jobLogAt, jobLogOperation } from "./job-logs.js";
+import { answerOAuth, isOAuthPath } from "./oauth/index.js";
 import type { MatchedOperation } from "./openapi/index.js";
 import { notFoundBody, OpenApiValidator, validationFailedBody } from "./openapi/index.js";
 import { codeloadOperation, RequestLog } from "./request-log.js";
-import { jwtOperations, routes, SimHttpError } from "./routes/index.js";
+import { jwtOperations, routes, SimHttpError, userTokenOperations } from "./routes/index.js";
 import type { RouteResult } from "./routes/index.js";
 import type { SimChange } from "./sim-changes.js";
-import type { SimApp, SimInstallation, SimUrls } from "./sim-model.js";
+import type { SimApp, SimInstallation, SimUrls, SimUser } from "./sim-model.js";
 import { SimWorld } from "./sim-world.js";
 
-interface Caller { app: SimApp; installation: SimInstallation | null }
+interface Caller { app: SimApp; installation: SimInstallation | null; user: SimUser | null }
+/** A request refused before any route runs: 401 unless another status is given. */
+interface Refusal { error: string; status?: number }
 
 /**
  * A stateful stand-in for api.github.com on loopback. Every request is matched to an operation of
@@ -80,6 +83,13 @@ export class GitHubSimulator {
       this.requests.add({ operationId: codeloadOperation, method, path: url.pathname, status, invalid: status === 200 ? null : "no such archive", responseIssues: [], at: this.world.nowMs() });
       return;
     }
+    if (isOAuthPath(url.pathname)) {
+      const answer = answerOAuth(this.world, { method, url, headers: req.headers, body: raw });
+      res.writeHead(answer.status, answer.headers).end(answer.body);
+      // Not REST calls (these are GitHub's web pages), but logged so every step of a sign-in is visible.
+      this.requests.add({ operationId: answer.operationId, method, path: url.pathname, status: answer.status, invalid: answer.invalid, responseIssues: [], at: this.world.nowMs() });
+      return;
+    }
     if (isJobLogPath(url.pathname)) {
       const log = jobLogAt(this.world, url.pathname);
       if (log === undefined) res.writeHead(404).end("Not Found");
@@ -105,8 +115,9 @@ export class GitHubSimulator {
     // GitHub refuses bad credentials before it looks at what was asked.
     const caller = this.#authenticate(req, op);
     if ("error" in caller) {
-      record(401, caller.error);
-      send(res, 401, { message: caller.error, documentation_url: "https://docs.github.com/rest", status: "401" });
+      const status = caller.status ?? 401;
+      record(status, caller.error);
+      send(res, status, { message: caller.error, documentation_url: "https://docs.github.com/rest", status: String(status) });
       return;
     }
     let body: unknown;
@@ -138,6 +149,7 @@ export class GitHubSimulator {
         body,
         app: caller.app,
         installation: caller.installation,
+        user: caller.user,
         emit: (change) => { this.emit(change); },
         documentationUrl: this.#validator.documentationUrl(op),
       });
@@ -166,14 +178,31 @@ export class GitHubSimulator {
     send(res, answer.status, answer.body, { "x-ratelimit-resource": "graphql" });
   }
 
-  #authenticate(req: IncomingMessage, op: MatchedOperation): Caller | { error: string } {
+  #authenticate(req: IncomingMessage, op: MatchedOperation): Caller | Refusal {
     if (jwtOperations.has(op.operationId)) {
       const [scheme = "", credential = ""] = (req.headers.authorization ?? "").split(" ");
       if (scheme.toLowerCase() !== "bearer") return { error: "A JSON web token could not be decoded" };
       const verified = verifyAppJwt(this.world, credential);
-      return "error" in verified ? verified : { app: verified.app, installation: null };
+      return "error" in verified ? verified : { app: verified.app, installation: null, user: null };
     }
-    return this.#authenticateInstallation(req);
+    const person = this.#authenticateUser(req);
+    if (person) {
+      if (userTokenOperations.has(op.operationId)) return person;
+      // GitHub would answer with what the person and the app may both see; the simulator does not model that.
+      return { status: 404, error: `The simulator does not implement ${op.operationId} for user access tokens.` };
+    }
+    const installation = this.#authenticateInstallation(req);
+    return "error" in installation ? installation : { ...installation, user: null };
+  }
+
+  /** A user access token (`ghu_`) from the OAuth web flow: a person, through the app that signed them in. */
+  #authenticateUser(req: IncomingMessage): Caller | undefined {
+    const [scheme = "", credential = ""] = (req.headers.authorization ?? "").split(" ");
+    if (!["token", "bearer"].includes(scheme.toLowerCase())) return undefined;
+    const token = this.world.userTokens.get(credential);
+    const user = token ? this.world.users.get(token.login) : undefined;
+    if (!token || !user || token.expiresAt <= this.world.nowMs()) return undefined;
+    return { app: this.world.app(token.appId), installation: null, user };
   }
 
   /** An installation access token, as every call but the app's own (JWT) ones needs. */

@@ -11,6 +11,8 @@ export interface SimUser {
   readonly id: number;
   readonly login: string;
   readonly type: "User" | "Bot" | "Organization";
+  /** When the account was made (`SimWorld.addUser` sets it); a profile's `created_at`. */
+  readonly createdAt?: string;
 }
 
 export interface SimApp {
@@ -24,6 +26,14 @@ export interface SimApp {
   readonly publicKey: KeyObject | null;
   readonly permissions: Readonly<Record<string, "read" | "write">>;
   readonly events: readonly string[];
+  /**
+   * The app's OAuth client, for signing people in (`/login/oauth/*`). Every GitHub App has one and
+   * `SimWorld.addApp` makes it; optional so that hand-built records stay valid.
+   */
+  readonly clientId?: string;
+  readonly clientSecret?: string;
+  /** The registered callback URLs; a `redirect_uri` must be exactly one of them. */
+  readonly callbackUrls?: readonly string[];
 }
 
 export interface SimInstallation {
@@ -225,6 +235,22 @@ export interface SimRepo {
   readonly checkRuns: Map<number, SimCheckRun>;
   /** Issues and pull requests share one number sequence. */
   nextNumber: number;
+}
+
+/** A code GitHub's authorize page handed to a callback: single use, ten minutes. */
+export interface SimOAuthCode {
+  readonly appId: number;
+  readonly login: string;
+  /** The redirect_uri it was issued for; the exchange must not name another. */
+  readonly redirectUri: string;
+  readonly expiresAt: number;
+}
+
+/** A user access token (`ghu_`) or refresh token (`ghr_`): a person, through an app. */
+export interface SimUserGrant {
+  readonly appId: number;
+  readonly login: string;
+  readonly expiresAt: number;
 }
 
 /** Where the simulator is reachable: the REST root and the root of its web pages (html_url). */

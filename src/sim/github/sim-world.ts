@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { KeyObject } from "node:crypto";
 import { GitStore } from "./git-store.js";
-import type { SimApp, SimInstallation, SimLabel, SimPermission, SimRepo, SimUser } from "./sim-model.js";
+import type { SimApp, SimInstallation, SimLabel, SimOAuthCode, SimPermission, SimRepo, SimUser, SimUserGrant } from "./sim-model.js";
 
 export class SimError extends Error {
   override readonly name = "SimError";
@@ -40,7 +40,14 @@ export class SimWorld {
   readonly installations = new Map<number, SimInstallation>();
   readonly repos = new Map<string, SimRepo>();
   readonly tokens = new Map<string, { installationId: number; expiresAt: number }>();
+  /** Codes the authorize page issued and no exchange has spent yet. */
+  readonly oauthCodes = new Map<string, SimOAuthCode>();
+  /** User access tokens (`ghu_`), each with the refresh token issued beside it. */
+  readonly userTokens = new Map<string, SimUserGrant & { readonly refreshToken: string }>();
+  /** Refresh tokens (`ghr_`), each with the access token it replaces when spent. */
+  readonly refreshTokens = new Map<string, SimUserGrant & { readonly accessToken: string }>();
   readonly #now: () => Date;
+  #browser: { readonly user: SimUser; readonly authorizes: boolean } | null = null;
   #nextId = 1000;
 
   constructor(now: () => Date = () => new Date()) {
@@ -63,7 +70,7 @@ export class SimWorld {
   addUser(login: string, type: SimUser["type"] = "User"): SimUser {
     const existing = this.users.get(login);
     if (existing) return existing;
-    const user: SimUser = { id: this.nextId(), login, type };
+    const user: SimUser = { id: this.nextId(), login, type, createdAt: this.now() };
     this.users.set(login, user);
     return user;
   }
@@ -74,7 +81,18 @@ export class SimWorld {
     return user;
   }
 
-  addApp(app: { id: number; slug: string; name: string; owner: string; publicKey: KeyObject | null; permissions?: Record<string, "read" | "write">; events?: readonly string[] }): SimApp {
+  addApp(app: {
+    id: number;
+    slug: string;
+    name: string;
+    owner: string;
+    publicKey: KeyObject | null;
+    permissions?: Record<string, "read" | "write">;
+    events?: readonly string[];
+    clientId?: string;
+    clientSecret?: string;
+    callbackUrls?: readonly string[];
+  }): SimApp {
     const created: SimApp = {
       id: app.id,
       slug: app.slug,
@@ -85,6 +103,10 @@ export class SimWorld {
       publicKey: app.publicKey,
       permissions: app.permissions ?? {},
       events: app.events ?? [],
+      // GitHub Apps' client ids start `Iv23li`, their secrets are 40 hex digits.
+      clientId: app.clientId ?? `Iv23li${randomBytes(7).toString("hex")}`,
+      clientSecret: app.clientSecret ?? randomBytes(20).toString("hex"),
+      callbackUrls: app.callbackUrls ?? [],
     };
     this.apps.set(created.id, created);
     return created;
@@ -111,6 +133,35 @@ export class SimWorld {
     const expiresAt = this.nowMs() + lifetimeMs;
     this.tokens.set(token, { installationId, expiresAt });
     return { token, expiresAt };
+  }
+
+  /**
+   * Who is signed in to GitHub in the browser that opens the OAuth pages. `authorizes: false` makes
+   * them press "Cancel" on the authorize page instead of "Authorize".
+   */
+  signInAs(login: string, options: { authorizes?: boolean } = {}): SimUser {
+    const user = this.user(login);
+    this.#browser = { user, authorizes: options.authorizes ?? true };
+    return user;
+  }
+
+  signOut(): void {
+    this.#browser = null;
+  }
+
+  get browser(): { readonly user: SimUser; readonly authorizes: boolean } | null {
+    return this.#browser;
+  }
+
+  /** A user access token for the app, with its refresh token: 8 hours and 6 months, as GitHub's expiring tokens. */
+  issueUserToken(appId: number, login: string): { accessToken: string; expiresIn: number; refreshToken: string; refreshTokenExpiresIn: number } {
+    const expiresIn = 8 * 3600;
+    const refreshTokenExpiresIn = 15_897_600;
+    const accessToken = `ghu_${randomBytes(27).toString("base64url").replace(/[-_]/g, "0")}`;
+    const refreshToken = `ghr_${randomBytes(57).toString("base64url").replace(/[-_]/g, "0")}`;
+    this.userTokens.set(accessToken, { appId, login, expiresAt: this.nowMs() + expiresIn * 1000, refreshToken });
+    this.refreshTokens.set(refreshToken, { appId, login, expiresAt: this.nowMs() + refreshTokenExpiresIn * 1000, accessToken });
+    return { accessToken, expiresIn, refreshToken, refreshTokenExpiresIn };
   }
 
   /** Creates a repository whose default branch holds `files` in one commit. */

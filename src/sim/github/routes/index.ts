@@ -7,10 +7,12 @@ import { pullRoutes } from "./pull-routes.js";
 import { repoRoutes } from "./repo-routes.js";
 import { reviewRoutes } from "./review-routes.js";
 import type { RouteHandler } from "./route-context.js";
+import { userRoutes } from "./user-routes.js";
 
 export { jwtOperations } from "./app-routes.js";
 export type { RouteContext, RouteHandler, RouteResult } from "./route-context.js";
 export { SimHttpError } from "./route-context.js";
+export { userTokenOperations } from "./user-routes.js";
 
 /** Every operation the simulator answers, by GitHub's operation id. */
-export const routes: Readonly<Record<string, RouteHandler>> = { ...appRoutes, ...repoRoutes, ...gitRoutes, ...issueRoutes, ...pullRoutes, ...reviewRoutes, ...checkRoutes, ...actionsRoutes };
+export const routes: Readonly<Record<string, RouteHandler>> = { ...appRoutes, ...repoRoutes, ...gitRoutes, ...issueRoutes, ...pullRoutes, ...reviewRoutes, ...checkRoutes, ...actionsRoutes, ...userRoutes };

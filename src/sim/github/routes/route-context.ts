@@ -1,4 +1,4 @@
-import type { SimApp, SimInstallation, SimRepo, SimUrls } from "../sim-model.js";
+import type { SimApp, SimInstallation, SimRepo, SimUrls, SimUser } from "../sim-model.js";
 import type { SimChange } from "../sim-changes.js";
 import type { SimWorld } from "../sim-world.js";
 import type { GitHubFieldError } from "../openapi/index.js";
@@ -13,6 +13,8 @@ export interface RouteContext {
   /** Who is calling: an app by its JWT (installation null) or an installation by its token. */
   readonly app: SimApp;
   readonly installation: SimInstallation | null;
+  /** The person a user access token speaks for (through `app`); null for an app's JWT and an installation's token. */
+  readonly user: SimUser | null;
   /** Announces a change; the simulator turns it into webhooks and wakes the CI simulator. */
   readonly emit: (change: SimChange) => void;
   readonly documentationUrl: string;

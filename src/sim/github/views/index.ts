@@ -10,5 +10,5 @@ export { pullSimpleView, pullView, reviewView, UnknownUserError, usersOfRepo, ty
 export { MissingGitObjectError } from "./read-git-object.js";
 export { fullRepositoryView, repositoryView } from "./repo-views.js";
 export { reviewCommentView } from "./review-comment-views.js";
-export { authorAssociation, collaboratorPermissionView, userView } from "./user-views.js";
+export { authorAssociation, collaboratorPermissionView, publicUserView, userView } from "./user-views.js";
 export { nodeId } from "./view-urls.js";

@@ -67,3 +67,29 @@ export function authorAssociation(repo: SimRepo, user: SimUser): AuthorAssociati
   if (user.id === repo.owner.id) return "OWNER";
   return repo.collaborators.has(user.login) ? "COLLABORATOR" : "NONE";
 }
+
+/**
+ * `public-user`: a person's profile as `GET /user` shows it to a GitHub App's user access token.
+ * The model keeps no profile fields, so they are empty; `public_repos` counts their public repositories.
+ */
+export function publicUserView(urls: SimUrls, user: SimUser, profile: { readonly createdAt: string; readonly publicRepos: number }) {
+  return {
+    ...userView(urls, user),
+    user_view_type: "public",
+    name: null,
+    company: null,
+    blog: "",
+    location: null,
+    email: null,
+    hireable: null,
+    bio: null,
+    twitter_username: null,
+    public_repos: profile.publicRepos,
+    public_gists: 0,
+    followers: 0,
+    following: 0,
+    created_at: profile.createdAt,
+    // The model keeps no separate update time for a person.
+    updated_at: profile.createdAt,
+  };
+}
