@@ -1,0 +1,67 @@
+import type { Db } from "./open-database.js";
+import { statement } from "./statement-cache.js";
+
+export type AlertKind = "budget" | "failure_rate" | "circuit_open" | "task_stuck";
+export type AlertSeverity = "warning" | "critical";
+
+export interface Alert {
+  readonly id: number;
+  /** What makes it one alert (kind and subject): raising the same key again is a no-op. */
+  readonly key: string;
+  readonly kind: AlertKind;
+  readonly severity: AlertSeverity;
+  readonly taskId: number | null;
+  readonly message: string;
+  readonly raisedAt: number;
+  /** When people were told on the task's issue; null until then (and always for app-wide alerts). */
+  readonly notifiedAt: number | null;
+}
+
+interface AlertRow {
+  id: number;
+  key: string;
+  kind: AlertKind;
+  severity: AlertSeverity;
+  task_id: number | null;
+  message: string;
+  raised_at: number;
+  notified_at: number | null;
+}
+
+function fromRow(row: AlertRow): Alert {
+  return { id: row.id, key: row.key, kind: row.kind, severity: row.severity, taskId: row.task_id, message: row.message, raisedAt: row.raised_at, notifiedAt: row.notified_at };
+}
+
+/** Records the alert unless one with its key exists; returns it when it is new, undefined when it was raised before. */
+export function raiseAlert(db: Db, alert: Omit<Alert, "id" | "notifiedAt">): Alert | undefined {
+  const row = statement<[string, string, string, number | null, string, number], AlertRow>(
+    db,
+    "INSERT INTO alerts (key, kind, severity, task_id, message, raised_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING RETURNING *",
+  ).get(alert.key, alert.kind, alert.severity, alert.taskId, alert.message, alert.raisedAt);
+  return row ? fromRow(row) : undefined;
+}
+
+export function getAlert(db: Db, id: number): Alert | undefined {
+  const row = statement<[number], AlertRow>(db, "SELECT * FROM alerts WHERE id = ?").get(id);
+  return row ? fromRow(row) : undefined;
+}
+
+/** A task's own alerts, and the app-wide ones (no task) raised since it began: what its dashboard notes. */
+export function listAlertsForTask(db: Db, taskId: number, since: number, limit = 20): Alert[] {
+  return statement<[number, number, number], AlertRow>(db, "SELECT * FROM alerts WHERE task_id = ? OR (task_id IS NULL AND raised_at >= ?) ORDER BY raised_at, id LIMIT ?")
+    .all(taskId, since, limit)
+    .map(fromRow);
+}
+
+export function markAlertNotified(db: Db, id: number, at: number): void {
+  statement<[number, number]>(db, "UPDATE alerts SET notified_at = ? WHERE id = ? AND notified_at IS NULL").run(at, id);
+}
+
+export function listTaskAlerts(db: Db, taskId: number): Alert[] {
+  return statement<[number], AlertRow>(db, "SELECT * FROM alerts WHERE task_id = ? ORDER BY id").all(taskId).map(fromRow);
+}
+
+/** Alerts raised at or after `since` (epoch ms), newest first. */
+export function listRecentAlerts(db: Db, since: number, limit = 200): Alert[] {
+  return statement<[number, number], AlertRow>(db, "SELECT * FROM alerts WHERE raised_at >= ? ORDER BY raised_at DESC, id DESC LIMIT ?").all(since, limit).map(fromRow);
+}
