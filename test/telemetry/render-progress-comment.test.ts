@@ -24,7 +24,7 @@ function reportOf(state: TaskState, patch: Partial<Task> = {}): TaskReport {
     updatedAt: 1_000,
     ...patch,
   };
-  return { task, events: [], calls: [], phases: [], totals: sumCalls([]) };
+  return { task, events: [], calls: [], phases: [], totals: sumCalls([]), counts: { planRounds: 0, codeReviewRounds: 0, fixAttempts: 0, revisions: 0 }, ciRuns: [], gate: [], alerts: [] };
 }
 
 function checklist(comment: string): string[] {
