@@ -6,6 +6,8 @@ import { costOf, pricesFor } from "../llm/model-catalog.js";
 import type { Db } from "../store/open-database.js";
 import { failModelCall, findSucceededCall, finishModelCall, startModelCall } from "../store/model-calls.js";
 import { appendTaskEvent } from "../store/task-events.js";
+import type { Tracing } from "../telemetry/tracing.js";
+import { SpanAttr } from "../telemetry/tracing.js";
 import type { Clock } from "./clock.js";
 import { describeError, PermanentError } from "./errors.js";
 
@@ -13,6 +15,8 @@ export interface ModelCallContext {
   readonly db: Db;
   readonly clock: Clock;
   readonly catalog: ModelCatalog;
+  /** Each call becomes a span with OpenTelemetry's GenAI attributes; without it, none is made. */
+  readonly tracing?: Tracing;
 }
 
 export interface ModelCallResult {
@@ -46,6 +50,38 @@ export function hashRequest(provider: string, request: LlmRequest): string {
  * that resumes after a crash and asks the same question gets the recorded answer back for free.
  */
 export async function callModel(
+  context: ModelCallContext,
+  call: { taskId: number | null; role: string; client: LlmClient; request: LlmRequest },
+): Promise<ModelCallResult> {
+  if (!context.tracing) return callModelUntraced(context, call);
+  const attributes = {
+    "gen_ai.operation.name": "chat",
+    "gen_ai.system": call.client.provider,
+    "gen_ai.request.model": call.request.model,
+    "gen_ai.request.max_tokens": call.request.maxTokens,
+    [SpanAttr.role]: call.role,
+    ...(call.taskId === null ? {} : { [SpanAttr.taskId]: call.taskId }),
+  };
+  return context.tracing.instrument(`chat ${call.request.model}`, "model", attributes, async (span) => {
+    const result = await callModelUntraced(context, call);
+    const usage = result.response.usage;
+    span.setAttributes({
+      "gen_ai.response.model": result.response.model,
+      "gen_ai.response.id": result.response.id,
+      "gen_ai.response.finish_reasons": [result.response.stopReason],
+      // All input the model read, as the convention counts it; the cached parts beside it.
+      "gen_ai.usage.input_tokens": usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens,
+      "gen_ai.usage.output_tokens": usage.outputTokens,
+      "gen_ai.usage.cache_read.input_tokens": usage.cacheReadTokens,
+      "gen_ai.usage.cache_creation.input_tokens": usage.cacheWriteTokens,
+      [SpanAttr.costUsd]: result.costUsd,
+      "orchestrator.replayed": result.replayed,
+    });
+    return result;
+  });
+}
+
+async function callModelUntraced(
   context: ModelCallContext,
   call: { taskId: number | null; role: string; client: LlmClient; request: LlmRequest },
 ): Promise<ModelCallResult> {

@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "../store/open-database.js";
 import type { Job } from "../store/jobs.js";
 import { buryExhaustedJobs, buryJob, claimJob, completeJob, extendLease, nextJobDueAt, retryJob } from "../store/jobs.js";
+import type { Tracing } from "../telemetry/tracing.js";
+import { SpanAttr } from "../telemetry/tracing.js";
 import type { Clock } from "./clock.js";
 import { describeError, isRetryable, retryAfterMs } from "./errors.js";
 
@@ -29,6 +31,8 @@ export interface WorkerOptions {
    * not retry together. Default: a random factor between 0.8 and 1.2.
    */
   readonly jitter?: () => number;
+  /** Each job run becomes a span (the root of what the job does: phases, model calls, GitHub requests). */
+  readonly tracing?: Tracing;
 }
 
 /** Exponential backoff with a cap: 1 s, 2 s, 4 s, … 5 min. */
@@ -42,7 +46,7 @@ export function backoffMs(attempt: number): number {
  * not taken over by another worker, and lapse when the process dies, so the job runs again.
  */
 export class Worker {
-  readonly #options: Required<Omit<WorkerOptions, "handlers" | "onDead" | "log" | "db" | "clock">> & WorkerOptions;
+  readonly #options: Required<Omit<WorkerOptions, "handlers" | "onDead" | "log" | "db" | "clock" | "tracing">> & WorkerOptions;
   readonly #id = `worker-${randomUUID().slice(0, 8)}`;
   readonly #running = new Set<Promise<void>>();
   #timer: NodeJS.Timeout | undefined;
@@ -124,7 +128,12 @@ export class Worker {
     heartbeat.unref();
     try {
       if (!handler) throw new Error(`No handler for job kind '${job.kind}'.`);
-      await handler(job);
+      const { tracing } = this.#options;
+      if (tracing) {
+        await tracing.instrument(`job ${job.kind}`, "job", { "orchestrator.job.id": job.id, "orchestrator.job.kind": job.kind, "orchestrator.job.attempt": job.attempts, ...(job.taskId === null ? {} : { [SpanAttr.taskId]: job.taskId }) }, () => handler(job));
+      } else {
+        await handler(job);
+      }
       completeJob(db, job.id, clock.now());
     } catch (error) {
       const message = describeError(error);
