@@ -10,6 +10,7 @@ import { readSettings } from "../src/config/settings.js";
 import { AnthropicClient } from "../src/llm/anthropic-client.js";
 import { freePort, quietLogger } from "../src/sim/scenario/start-app.js";
 import { openDatabase } from "../src/store/open-database.js";
+import { setUpTracing } from "../src/telemetry/tracing-setup.js";
 
 const kind = process.argv[2];
 const env = process.env;
@@ -30,7 +31,9 @@ if (kind === "bare") {
 } else {
   const settings = readSettings({ ...env, DATABASE_PATH: join(mkdtempSync(join(tmpdir(), "orchestrator-bench-")), "bench.db"), ORCHESTRATOR_WORKER: "off" });
   const db = openDatabase(settings.databasePath);
-  const orchestrator = createOrchestratorApp({ settings, db, providers: [new AnthropicClient({ apiKey: "unused" })] });
+  // Tracing as production sets it up: each webhook is a span, stored in SQLite (no OTLP endpoint here).
+  const tracing = setUpTracing({ db, env: {} });
+  const orchestrator = createOrchestratorApp({ settings, db, providers: [new AnthropicClient({ apiKey: "unused" })], tracing });
   await server.load(orchestrator.appFn);
 }
 const http = await server.start();

@@ -6,6 +6,7 @@ import { createEngineDeps } from "../engine/engine-deps.js";
 import { createDeadJobHandler, createJobHandlers, recoverStalledTasks } from "../engine/job-handlers.js";
 import { Worker } from "../engine/worker.js";
 import { scheduleReconcile } from "../engine/phases/reconcile.js";
+import { raiseCircuitAlert, sweepAlerts } from "../engine/alerts.js";
 import type { WorkerLog } from "../engine/worker.js";
 import { OctokitGateway } from "../github/octokit-gateway.js";
 import type { LlmClient } from "../llm/llm-client.js";
@@ -15,7 +16,12 @@ import { describeError } from "../engine/errors.js";
 import type { Db } from "../store/open-database.js";
 import type { WalCheckpointer } from "../store/wal-checkpointer.js";
 import { startWalCheckpointer } from "../store/wal-checkpointer.js";
+import { traceOctokit } from "../github/trace-octokit.js";
+import { createMetrics } from "../telemetry/metrics.js";
+import { Tracing } from "../telemetry/tracing.js";
+import { DashboardAuth } from "./dashboard-auth.js";
 import { createHealthHandler } from "./health-handler.js";
+import { createDashboardHandler, createMetricsHandler } from "./observability-handlers.js";
 import { createWebhookReceiver } from "./receive-webhook.js";
 
 export interface OrchestratorOptions {
@@ -27,6 +33,10 @@ export interface OrchestratorOptions {
   readonly catalog?: ModelCatalog;
   /** Longest idle sleep of the worker; tests shorten it. */
   readonly workerIdleMs?: number;
+  /** Spans, from the SDK the entry point set up (`setUpTracing`); without it, the global API's (a no-op unless registered). */
+  readonly tracing?: { readonly tracing: Tracing; flush(): Promise<void> };
+  /** GitHub sign-in's requests to GitHub; tests point it at the simulator. */
+  readonly fetch?: typeof fetch;
 }
 
 export interface OrchestratorApp {
@@ -64,6 +74,9 @@ export function createOrchestratorApp(options: OrchestratorOptions): Orchestrato
   let checkpointer: WalCheckpointer | undefined;
   let reconcileTimer: NodeJS.Timeout | undefined;
 
+  const tracing = options.tracing?.tracing ?? new Tracing();
+  const flushSpans = options.tracing ? () => options.tracing?.flush() ?? Promise.resolve() : () => Promise.resolve();
+
   const appFn: ApplicationFunction = (app, { addHandler }) => {
     const log = workerLog(app);
     const deps = createEngineDeps({
@@ -71,11 +84,17 @@ export function createOrchestratorApp(options: OrchestratorOptions): Orchestrato
       clock,
       catalog,
       providers: options.providers,
-      github: async (installationId) => new OctokitGateway(await app.auth(installationId)),
+      tracing,
+      github: async (installationId) => new OctokitGateway(traceOctokit(await app.auth(installationId), tracing)),
       settings: options.settings,
       log,
       onCircuitChange: (change) => {
         app.log[change.to === "open" ? "error" : "warn"]({ provider: change.provider, from: change.from, to: change.to, failures: change.failures }, `circuit of ${change.provider} is ${change.to.replace("_", " ")}`);
+        try {
+          raiseCircuitAlert({ db: options.db, clock, log }, change);
+        } catch (error) {
+          app.log.error({ err: error }, "the circuit alert could not be recorded");
+        }
       },
     });
     const running = new Worker({
@@ -84,6 +103,7 @@ export function createOrchestratorApp(options: OrchestratorOptions): Orchestrato
       handlers: createJobHandlers(deps),
       onDead: createDeadJobHandler(deps),
       log,
+      tracing,
       concurrency: options.settings.workerConcurrency,
       leaseMs: options.settings.workerLeaseMs,
       ...(options.workerIdleMs === undefined ? {} : { idleMs: options.workerIdleMs }),
@@ -98,7 +118,11 @@ export function createOrchestratorApp(options: OrchestratorOptions): Orchestrato
       },
     });
     app.onAny(async (context) => {
-      const result = await receive({ id: context.id, name: context.name, payload: context.payload });
+      const result = await tracing.instrument(`webhook ${context.name}`, "webhook", { "github.event": context.name, "github.delivery": context.id }, async (span) => {
+        const received = await receive({ id: context.id, name: context.name, payload: context.payload });
+        span.setAttribute("orchestrator.webhook.outcome", received.outcome);
+        return received;
+      });
       // After the answer is on its way: claiming and starting a job is not the webhook's latency.
       if (result.jobId !== undefined) setImmediate(() => {
         running.notify();
@@ -114,6 +138,32 @@ export function createOrchestratorApp(options: OrchestratorOptions): Orchestrato
         },
       ),
     );
+    const logError = (message: string) => (error: unknown): void => {
+      app.log.error({ err: error }, message);
+    };
+    const metrics = createMetrics({
+      db: options.db,
+      clock,
+      providers: options.providers.map((p) => p.provider),
+      circuits: () => Object.fromEntries(Object.entries(deps.breakers.snapshot()).map(([provider, c]) => [provider, c.state])),
+    });
+    addHandler(createMetricsHandler(metrics, options.settings.metricsToken, logError("metrics: the database does not answer")));
+    const { dashboard, github } = options.settings;
+    addHandler(
+      createDashboardHandler({
+        db: options.db,
+        clock,
+        auth: new DashboardAuth({ ...dashboard, now: () => clock.now() }),
+        flushSpans,
+        github,
+        publicUrl: options.settings.publicUrl,
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+        onError: logError("dashboard: a request failed"),
+        onSignIn: (viewer) => {
+          app.log.info({ via: viewer.via, viewer: viewer.name }, "dashboard sign-in");
+        },
+      }),
+    );
     checkpointer = startWalCheckpointer(options.db, {
       onError: (message) => {
         app.log.warn({ error: message }, "WAL checkpoint failed; it is retried on the next tick");
@@ -125,6 +175,8 @@ export function createOrchestratorApp(options: OrchestratorOptions): Orchestrato
     const reconcile = (): void => {
       try {
         const queued = scheduleReconcile(options.db, clock.now(), options.settings.reconcileMs);
+        // Alerts that no task's job would raise: the failure rate over a window, tasks stuck in a working state.
+        if (sweepAlerts({ db: options.db, clock, log }, options.settings.alerts).some((a) => a.taskId !== null)) worker?.notify();
         if (queued > 0) {
           app.log.info({ tasks: queued }, "reconciling tasks waiting on GitHub");
           worker?.notify();

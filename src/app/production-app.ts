@@ -9,6 +9,7 @@ import { OpenAiClient } from "../llm/openai-client.js";
 import { Router, RoutingError } from "../llm/router.js";
 import { CatalogError, ModelCatalog } from "../llm/model-catalog.js";
 import { openDatabase } from "../store/open-database.js";
+import { setUpTracing } from "../telemetry/tracing-setup.js";
 import { createOrchestratorApp } from "./create-app.js";
 
 /**
@@ -47,16 +48,27 @@ export const productionApp: ApplicationFunction = async (app, options) => {
   }
   if (settings.databasePath !== ":memory:") mkdirSync(dirname(settings.databasePath), { recursive: true });
   const db = openDatabase(settings.databasePath);
-  const orchestrator = createOrchestratorApp({ settings, db, providers, catalog });
+  // The OpenTelemetry SDK is set up here, in the entry, and nowhere else: spans to SQLite, and to OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+  const tracing = setUpTracing({
+    db,
+    onError: (error) => {
+      app.log.warn({ err: error }, "spans could not be stored; tracing goes on");
+    },
+  });
+  if (tracing.otlpUrl) app.log.info({ url: tracing.otlpUrl }, "exporting traces over OTLP/HTTP");
+  const orchestrator = createOrchestratorApp({ settings, db, providers, catalog, tracing });
   await orchestrator.appFn(app, options);
   app.log.info({ database: settings.databasePath, label: settings.label, model: settings.model, providers: providers.map((p) => p.provider) }, "Orchestrator is ready");
 
   const shutdown = (signal: string): void => {
     app.log.info(`${signal}: finishing running jobs, then exiting`);
-    void orchestrator.stop().finally(() => {
-      db.close();
-      process.exit(0);
-    });
+    void orchestrator
+      .stop()
+      .then(() => tracing.shutdown())
+      .finally(() => {
+        db.close();
+        process.exit(0);
+      });
   };
   process.once("SIGTERM", () => {
     shutdown("SIGTERM");

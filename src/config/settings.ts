@@ -24,6 +24,18 @@ const envSchema = z.object({
   APP_ID: z.coerce.number().int().positive().optional(),
   ORCHESTRATOR_APP_SLUG: z.string().regex(/^[a-z0-9][a-z0-9-]*$/).max(100).default("orchestrator"),
   ORCHESTRATOR_RECONCILE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  ORCHESTRATOR_PUBLIC_URL: z.url().optional(),
+  ORCHESTRATOR_DASHBOARD_TOKEN: z.string().min(24).optional(),
+  ORCHESTRATOR_DASHBOARD_USERS: z.string().optional(),
+  ORCHESTRATOR_METRICS_TOKEN: z.string().min(24).optional(),
+  GITHUB_CLIENT_ID: z.string().min(1).optional(),
+  GITHUB_CLIENT_SECRET: z.string().min(1).optional(),
+  ORCHESTRATOR_GITHUB_URL: z.url().default("https://github.com"),
+  GHE_HOST: z.string().min(1).optional(),
+  GHE_PROTOCOL: z.enum(["http", "https"]).default("https"),
+  ORCHESTRATOR_ALERT_FAILURE_RATE: z.coerce.number().gt(0).max(1).default(0.5),
+  ORCHESTRATOR_ALERT_WINDOW_MINUTES: z.coerce.number().int().min(5).max(10_080).default(60),
+  ORCHESTRATOR_ALERT_MIN_TASKS: z.coerce.number().int().min(1).max(1000).default(4),
 });
 
 export interface Settings {
@@ -50,6 +62,22 @@ export interface Settings {
   readonly appSlug: string;
   /** How often tasks waiting on CI or reviews are checked against GitHub (missed webhooks); 0 turns it off but for start-up. */
   readonly reconcileMs: number;
+  /** Where people reach this app (https://orchestrator.example.com): links to the dashboard, GitHub sign-in's callback. */
+  readonly publicUrl: string | undefined;
+  readonly dashboard: {
+    /** A shared secret that opens the dashboard (as a bearer token, or typed into its sign-in page). */
+    readonly token: string | undefined;
+    /** GitHub logins allowed in through "Sign in with GitHub" (the app's OAuth client id and secret). */
+    readonly users: readonly string[];
+    readonly githubClientId: string | undefined;
+    readonly githubClientSecret: string | undefined;
+  };
+  /** When set, /metrics asks for it as a bearer token; unset, /metrics is open (it holds no repository names). */
+  readonly metricsToken: string | undefined;
+  /** GitHub's web address (sign-in) and its REST API's, github.com or GitHub Enterprise Server's (GHE_HOST). */
+  readonly github: { readonly webUrl: string; readonly apiUrl: string };
+  /** App-wide alerts: a failure rate over a window of finished tasks. */
+  readonly alerts: { readonly failureRate: number; readonly windowMs: number; readonly minTasks: number };
 }
 
 export class SettingsError extends Error {
@@ -69,7 +97,20 @@ const hints: Partial<Record<keyof z.infer<typeof envSchema>, string>> = {
   APP_ID: "your GitHub App's numeric id, from its settings page",
   ORCHESTRATOR_APP_SLUG: "your GitHub App's slug (lowercase letters, digits and dashes, as in github.com/apps/<slug>)",
   ORCHESTRATOR_RECONCILE_SECONDS: "a whole number of seconds from 0 (start-up only) to 86400, e.g. 300",
+  ORCHESTRATOR_PUBLIC_URL: "the app's address as people reach it, e.g. https://orchestrator.example.com",
+  ORCHESTRATOR_DASHBOARD_TOKEN: "a random secret of at least 24 characters, e.g. from `openssl rand -hex 32`",
+  ORCHESTRATOR_METRICS_TOKEN: "a random secret of at least 24 characters, e.g. from `openssl rand -hex 32`",
+  ORCHESTRATOR_GITHUB_URL: "GitHub's web address, https://github.com (for GitHub Enterprise Server, GHE_HOST sets it)",
+  ORCHESTRATOR_ALERT_FAILURE_RATE: "a share above 0 and at most 1, e.g. 0.5 for half of the tasks",
+  ORCHESTRATOR_ALERT_WINDOW_MINUTES: "a whole number of minutes from 5 to 10080, e.g. 60",
+  ORCHESTRATOR_ALERT_MIN_TASKS: "a whole number from 1 to 1000, e.g. 4",
 };
+
+/** github.com's API is on its own host; GitHub Enterprise Server serves it under /api/v3 of its web address. */
+function githubUrls(web: string): { webUrl: string; apiUrl: string } {
+  const webUrl = web.replace(/\/+$/, "");
+  return { webUrl, apiUrl: new URL(webUrl).hostname === "github.com" ? "https://api.github.com" : `${webUrl}/api/v3` };
+}
 
 export function readSettings(env: NodeJS.ProcessEnv): Settings {
   const parsed = envSchema.safeParse(
@@ -98,5 +139,17 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
     appId: e.APP_ID,
     appSlug: e.ORCHESTRATOR_APP_SLUG,
     reconcileMs: e.ORCHESTRATOR_RECONCILE_SECONDS * 1000,
+    publicUrl: e.ORCHESTRATOR_PUBLIC_URL?.replace(/\/+$/, ""),
+    dashboard: {
+      token: e.ORCHESTRATOR_DASHBOARD_TOKEN,
+      users: (e.ORCHESTRATOR_DASHBOARD_USERS ?? "").split(",").map((u) => u.trim()).filter((u) => u !== ""),
+      githubClientId: e.GITHUB_CLIENT_ID,
+      githubClientSecret: e.GITHUB_CLIENT_SECRET,
+    },
+    metricsToken: e.ORCHESTRATOR_METRICS_TOKEN,
+    github: e.GHE_HOST
+      ? { webUrl: `${e.GHE_PROTOCOL}://${e.GHE_HOST}`, apiUrl: `${e.GHE_PROTOCOL}://${e.GHE_HOST}/api/v3` }
+      : githubUrls(e.ORCHESTRATOR_GITHUB_URL),
+    alerts: { failureRate: e.ORCHESTRATOR_ALERT_FAILURE_RATE, windowMs: e.ORCHESTRATOR_ALERT_WINDOW_MINUTES * 60_000, minTasks: e.ORCHESTRATOR_ALERT_MIN_TASKS },
   };
 }

@@ -12,6 +12,7 @@ import { SnapshotCache } from "./snapshot-cache.js";
 import { RecentCache } from "./recent-cache.js";
 import type { RepoContext } from "../agents/prompt-context.js";
 import type { WorkerLog } from "./worker.js";
+import { Tracing } from "../telemetry/tracing.js";
 
 /** What the engine is built from: every external system behind an interface, handed in once. */
 export interface EngineDeps {
@@ -26,11 +27,14 @@ export interface EngineDeps {
   readonly redactors: { readonly secrets: RequestRedactor; readonly secretsAndEmails: RequestRedactor };
   /** A gateway authenticated as the app's installation. */
   readonly github: (installationId: number) => Promise<GitHubGateway>;
-  readonly settings: Pick<Settings, "label" | "model" | "contextTokens" | "appId" | "appSlug">;
+  /** `publicUrl` and `github` make the dashboard's links; hosts without them (tests, the bench) get none. */
+  readonly settings: Pick<Settings, "label" | "model" | "contextTokens" | "appId" | "appSlug"> & Partial<Pick<Settings, "publicUrl" | "github">>;
   readonly log: WorkerLog;
   readonly snapshots: SnapshotCache;
   /** Each task's repository context by base commit: every phase shows the agents the same text, built once. */
   readonly contexts: RecentCache<RepoContext>;
+  /** Spans for phases and model calls (GitHub requests are traced by the gateway's Octokit). */
+  readonly tracing: Tracing;
 }
 
 /** The name of the check run that is each task's dashboard. */
@@ -46,6 +50,7 @@ export function createEngineDeps(parts: {
   readonly settings: EngineDeps["settings"] & { readonly circuit?: CircuitOptions };
   readonly log: WorkerLog;
   readonly onCircuitChange?: (change: CircuitChange) => void;
+  readonly tracing?: Tracing;
 }): EngineDeps {
   return {
     db: parts.db,
@@ -60,5 +65,6 @@ export function createEngineDeps(parts: {
     log: parts.log,
     snapshots: new SnapshotCache(),
     contexts: new RecentCache(32),
+    tracing: parts.tracing ?? new Tracing(),
   };
 }

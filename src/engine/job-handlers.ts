@@ -5,11 +5,17 @@ import { markInterruptedCalls } from "../store/model-calls.js";
 import { appendTaskEvent } from "../store/task-events.js";
 import type { Db } from "../store/open-database.js";
 import { getTask } from "../store/tasks.js";
+import type { Task } from "../store/tasks.js";
+import { SpanAttr } from "../telemetry/tracing.js";
+import { getAlert } from "../store/alerts.js";
+import { postAlertComment } from "./alerts.js";
+import { BudgetExceededError } from "./budget.js";
 import type { EngineDeps } from "./engine-deps.js";
 import { describeError, NeedsHumanError } from "./errors.js";
 import {
   advanceJob,
   advancePayloadSchema,
+  alertPayloadSchema,
   ciCompletedPayloadSchema,
   commandPayloadSchema,
   reconcilePayloadSchema,
@@ -42,6 +48,18 @@ import { statement } from "../store/statement-cache.js";
 async function advance(deps: EngineDeps, taskId: number): Promise<void> {
   const task = getTask(deps.db, taskId);
   if (!task) return;
+  // A queued task's first phase is planning; waiting and finished states only refresh what GitHub shows.
+  const phase = task.state === TaskState.queued ? TaskState.planning : task.state;
+  const reportsOnly = isTerminal(task.state) || task.state === TaskState.awaitingCi || task.state === TaskState.awaitingReview || task.state === TaskState.needsHuman;
+  await deps.tracing.instrument(
+    reportsOnly ? `report ${phase}` : `phase ${phase}`,
+    reportsOnly ? "other" : "phase",
+    { "orchestrator.phase": phase, [SpanAttr.taskId]: task.id },
+    () => runPhase(deps, task),
+  );
+}
+
+async function runPhase(deps: EngineDeps, task: Task): Promise<void> {
   switch (task.state) {
     case TaskState.queued:
     case TaskState.planning:
@@ -92,7 +110,16 @@ export function createJobHandlers(deps: EngineDeps): Record<JobKind, JobHandler>
     [JobKind.issueClosed]: forTask(deps, (job) => runIssueClosed(deps, issueClosedPayloadSchema.parse(job.payload))),
     [JobKind.command]: (job) => runCommand(deps, commandPayloadSchema.parse(job.payload)),
     [JobKind.reconcile]: forTask(deps, (job) => runReconcile(deps, reconcilePayloadSchema.parse(job.payload).taskId)),
+    [JobKind.alert]: (job) => runAlert(deps, alertPayloadSchema.parse(job.payload).alertId),
   };
+}
+
+/** Tells the task's issue about an alert raised outside its jobs (the alert is in the store, the log has it already). */
+async function runAlert(deps: EngineDeps, alertId: number): Promise<void> {
+  const alert = getAlert(deps.db, alertId);
+  const task = alert?.taskId ? getTask(deps.db, alert.taskId) : undefined;
+  if (!alert || !task || alert.notifiedAt !== null) return;
+  await postAlertComment(deps, await deps.github(task.installationId), task, alert);
 }
 
 /**
@@ -115,7 +142,7 @@ export function createDeadJobHandler(deps: EngineDeps): (job: Job, error: unknow
     if (error instanceof NeedsHumanError) {
       if (task.state === TaskState.needsHuman) return;
       // A budget or a limit stopped the work on purpose: the task pauses for a person, it has not failed.
-      handToHuman(deps.db, task.id, { at: deps.clock.now(), patch: { failure: error.message }, detail: { jobId: job.id, kind: job.kind, reason: error.name }, enqueue: advanceJob(task.id, deps.clock.now()) });
+      handToHuman(deps.db, task.id, { at: deps.clock.now(), patch: { failure: error.message }, detail: { jobId: job.id, kind: job.kind, reason: error.name, ...(error instanceof BudgetExceededError ? { budget: true } : {}) }, enqueue: advanceJob(task.id, deps.clock.now()) });
       return;
     }
     const reason = `${describeError(error)} (after ${job.attempts} attempt${job.attempts === 1 ? "" : "s"}). Remove and add the \`${deps.settings.label}\` label to start again.`;

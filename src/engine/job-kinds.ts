@@ -12,6 +12,8 @@ export const JobKind = {
   command: "command",
   /** Reads a waiting task's pull request, checks and reviews once: what missed webhooks would have said. */
   reconcile: "reconcile",
+  /** Tells people about an alert raised outside a task's own jobs (a task stuck): a comment on its issue. */
+  alert: "alert",
 } as const;
 export type JobKind = (typeof JobKind)[keyof typeof JobKind];
 
@@ -76,6 +78,13 @@ export const commandPayloadSchema = z.object({
 export type CommandPayload = z.infer<typeof commandPayloadSchema>;
 
 export const reconcilePayloadSchema = z.object({ taskId: z.number().int() });
+
+export const alertPayloadSchema = z.object({ alertId: z.number().int() });
+
+/** Not tied to the task (no task id): a stuck task's alert must not wait behind its stuck job. */
+export function alertJob(alertId: number, runAt: number): NewJob {
+  return { kind: JobKind.alert, payload: { alertId }, taskId: null, runAt, uniqueKey: `alert:${alertId}` };
+}
 
 /** The job that carries a task on from its state, or, in a waiting or final state, brings GitHub's view of it up to date. */
 export function advanceJob(taskId: number, runAt: number): NewJob {

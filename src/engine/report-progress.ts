@@ -5,6 +5,8 @@ import { formatUsd } from "../telemetry/format.js";
 import { progressMarker, renderProgressComment } from "../telemetry/render-progress-comment.js";
 import { renderTaskDashboard } from "../telemetry/render-task-dashboard.js";
 import { buildTaskReport } from "../telemetry/task-report.js";
+import { listAlertsForTask } from "../store/alerts.js";
+import { logAlert, postAlertComment, raiseBudgetAlerts } from "./alerts.js";
 import type { EngineDeps } from "./engine-deps.js";
 import { dashboardCheckName } from "./engine-deps.js";
 import { frozenConfig, githubRedaction } from "./task-context.js";
@@ -29,6 +31,13 @@ export async function reportProgress(deps: EngineDeps, github: GitHubGateway, ta
   const repo = { owner: task.owner, repo: task.repo };
   const redact = githubRedaction(deps, task.id);
 
+  // Budget shares reached since the last report: each told once, in a comment of its own (an edit notifies nobody).
+  // Raised before anything is posted, so a retry finds the alert recorded and its comment by the marker.
+  for (const alert of raiseBudgetAlerts(deps, task, report.totals.costUsd)) logAlert(deps, alert);
+  for (const alert of listAlertsForTask(db, task.id, task.createdAt)) {
+    if (alert.taskId === task.id && alert.notifiedAt === null) await postAlertComment(deps, github, task, alert);
+  }
+
   const comment = await github.upsertIssueComment(repo, task.issueNumber, {
     commentId: task.progressCommentId,
     marker: progressMarker(task.id),
@@ -39,16 +48,25 @@ export async function reportProgress(deps: EngineDeps, github: GitHubGateway, ta
 
   if (task.headSha) {
     const conclusion = finalConclusion[task.state];
+    const { budget } = frozenConfig(deps, task.id);
+    const { publicUrl, github: githubUrls } = deps.settings;
+    const dashboardUrl = publicUrl ? `${publicUrl}/dashboard?task=${task.id}` : undefined;
+    const context = {
+      budget: { usd: budget.task_usd, tokens: budget.task_tokens },
+      ...(dashboardUrl ? { dashboardUrl } : {}),
+      ...(githubUrls ? { issueUrl: `${githubUrls.webUrl}/${task.owner}/${task.repo}/issues/${task.issueNumber}` } : {}),
+    };
     const run = await github.upsertCheckRun(repo, {
       checkRunId: task.checkRunId,
       name: dashboardCheckName,
       headSha: task.headSha,
       externalId: `task-${task.id}`,
+      ...(dashboardUrl ? { detailsUrl: dashboardUrl } : {}),
       status: conclusion ? "completed" : "in_progress",
       ...(conclusion ? { conclusion } : {}),
       output: {
         title: `${task.state.replace(/_/g, " ")} · ${formatUsd(report.totals.costUsd)} · ${report.totals.calls} model calls`,
-        summary: redact(renderTaskDashboard(report, clock.now())),
+        summary: redact(renderTaskDashboard(report, clock.now(), context)),
       },
     });
     if (run.id !== task.checkRunId) task = updateTask(db, task.id, clock.now(), { checkRunId: run.id });

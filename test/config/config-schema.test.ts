@@ -9,7 +9,7 @@ describe("schema/orchestrator.schema.json", () => {
 
   it("describes every top-level section of .github/orchestrator.yml", () => {
     const schema = JSON.parse(renderConfigSchema()) as { properties: Record<string, unknown>; additionalProperties: boolean };
-    expect(Object.keys(schema.properties).sort()).toEqual(["areas", "budget", "ci", "gate", "gates", "limits", "models", "paths", "plan_approval", "redaction", "review", "risk", "trust"]);
+    expect(Object.keys(schema.properties).sort()).toEqual(["alerts", "areas", "budget", "ci", "gate", "gates", "limits", "models", "paths", "plan_approval", "redaction", "review", "risk", "trust"]);
     expect(schema.additionalProperties).toBe(false);
   });
 });

@@ -47,6 +47,7 @@ describe("parseRepoConfig: defaults", () => {
       ci: { fix_attempts: 3, draft_until_green: true, no_checks_minutes: 10, timeout_minutes: 120 },
       review: { reviewers: [], auto_merge: false },
       plan_approval: { risks: ["high"] },
+      alerts: { budget_percent: [80, 100], stuck_minutes: 240 },
       trust: { allow_bots: [] },
       gates: [],
       gate: { fail_on: "warning", diff_only: true, no_cheating: true, semgrep: "auto", semgrep_config: "p/default" },
@@ -153,7 +154,7 @@ describe("repoConfigJsonSchema", () => {
   });
 
   it("contains every documented key", () => {
-    expect(Object.keys(schema.properties ?? {}).sort()).toEqual(["areas", "budget", "ci", "gate", "gates", "limits", "models", "paths", "plan_approval", "redaction", "review", "risk", "trust"]);
+    expect(Object.keys(schema.properties ?? {}).sort()).toEqual(["alerts", "areas", "budget", "ci", "gate", "gates", "limits", "models", "paths", "plan_approval", "redaction", "review", "risk", "trust"]);
     expect(Object.keys(child(schema, "models").properties ?? {}).sort()).toEqual([...agentRoles, "by_area", "by_risk", "fallback"].sort());
     expect(Object.keys(child(schema, "risk").properties ?? {}).sort()).toEqual(["default", "paths"]);
     expect(Object.keys(child(schema, "budget").properties ?? {}).sort()).toEqual(["daily_usd", "task_tokens", "task_usd"]);
@@ -164,6 +165,7 @@ describe("repoConfigJsonSchema", () => {
     expect(Object.keys(child(schema, "review").properties ?? {}).sort()).toEqual(["auto_merge", "reviewers"]);
     expect(Object.keys(child(schema, "plan_approval").properties ?? {})).toEqual(["risks"]);
     expect(Object.keys(child(schema, "trust").properties ?? {})).toEqual(["allow_bots"]);
+    expect(Object.keys(child(schema, "alerts").properties ?? {})).toEqual(["budget_percent", "stuck_minutes"]);
     expect(Object.keys(child(schema, "gate").properties ?? {}).sort()).toEqual(["coverage", "diff_only", "fail_on", "no_cheating", "semgrep", "semgrep_config"]);
   });
 

@@ -207,6 +207,21 @@ describe("commands, plan approval, config and trust", () => {
     expect(result.events.map((e) => e.kind)).toContain("command_refused");
   });
 
+  it("a merge after the approval finished the task is recorded once, as a note (cost per merged pull request counts it)", async () => {
+    const base = loadScenario("happy");
+    const scenario: Scenario = {
+      ...base,
+      name: "approved-then-merged",
+      steps: [...base.steps, { close: { by: "mona", merge: true } }, { waitFor: { quiet: true } }],
+    };
+    const result = await runScenario(scenario, { githubValidator });
+    expect(result.expectations.failures).toEqual([]);
+    const merges = result.events.filter((e) => e.kind === "merged");
+    expect(merges).toHaveLength(1);
+    expect(merges[0]).toMatchObject({ from: null, to: null });
+    expect(result.task?.state).toBe("done");
+  });
+
   it("invalid-config: one comment naming the bad keys, no task, no model call", async () => {
     const result = await runScenario(loadScenario("invalid-config"), { githubValidator });
     expect(result.expectations.failures).toEqual([]);

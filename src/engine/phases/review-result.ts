@@ -1,4 +1,4 @@
-import { appendTaskEvent } from "../../store/task-events.js";
+import { appendTaskEvent, listTaskEvents } from "../../store/task-events.js";
 import { getTask } from "../../store/tasks.js";
 import { isTrustedBot, triggerPermissions } from "../../security/trigger-policy.js";
 import type { EngineDeps } from "../engine-deps.js";
@@ -97,8 +97,13 @@ async function onApproved(deps: EngineDeps, github: GitHubGateway, task: Task, a
 export function runPullRequestClosed(deps: EngineDeps, payload: PullRequestClosedPayload): Promise<void> {
   const { db, clock } = deps;
   const task = getTask(db, payload.taskId);
-  if (!task || isTerminal(task.state)) return Promise.resolve();
   const detail = { by: payload.by, deliveryId: payload.deliveryId };
+  if (task?.state === TaskState.done && payload.merged) {
+    // Merged by a person after the approval finished the task: a note, once, so merges are counted.
+    if (!listTaskEvents(db, task.id).some((e) => e.kind === "merged")) appendTaskEvent(db, { taskId: task.id, at: clock.now(), kind: "merged", detail: { ...detail, afterApproval: true } });
+    return Promise.resolve();
+  }
+  if (!task || isTerminal(task.state)) return Promise.resolve();
   const report = advanceJob(task.id, clock.now());
   if (payload.merged) merged(db, task.id, { at: clock.now(), detail, enqueue: report });
   else cancel(db, task.id, { at: clock.now(), patch: { failure: `@${payload.by} closed the pull request without merging.` }, detail, enqueue: report });

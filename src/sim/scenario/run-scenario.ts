@@ -39,6 +39,8 @@ export interface ScenarioRunOptions {
   readonly logLevel?: string;
   /** A validator already loaded: compiling GitHub's schemas again for every run is the simulator's cost, not the app's. */
   readonly githubValidator?: OpenApiValidator;
+  /** OTEL_* variables for the app's tracing SDK (e.g. an OTLP endpoint); none by default, whatever the process has. */
+  readonly otelEnv?: Readonly<Record<string, string>>;
 }
 
 export class ScenarioFailure extends Error {
@@ -88,6 +90,8 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
     // Short leases: after a crash, the killed process's job is taken up again within seconds.
     WORKER_LEASE_SECONDS: "2",
     APP_ID: String(appId),
+    // Links on the dashboard point at the simulator's web pages.
+    ORCHESTRATOR_GITHUB_URL: github.urls.web,
     ...scenario.settings,
     ...(uses("anthropic") || options.realAnthropicKey ? { ANTHROPIC_API_KEY: options.realAnthropicKey ?? "sk-ant-simulated" } : {}),
     ...(llm && uses("anthropic") ? { ANTHROPIC_BASE_URL: llm.anthropicBaseUrl } : {}),
@@ -108,6 +112,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
           providers: providersFromSettings(settings, { timeoutMs: llm ? 15_000 : 300_000 }),
           log: quietLogger(options.logLevel),
           workerIdleMs: 250,
+          env: { ...options.otelEnv },
         }),
       );
   webhooks.connect(appId, { url: host.webhookUrl, secret: credentials.webhookSecret });

@@ -9,6 +9,8 @@ import type { OrchestratorApp } from "../../app/create-app.js";
 import type { Settings } from "../../config/settings.js";
 import type { LlmClient } from "../../llm/llm-client.js";
 import type { Db } from "../../store/open-database.js";
+import { setUpTracing } from "../../telemetry/tracing-setup.js";
+import type { TracingSetup } from "../../telemetry/tracing-setup.js";
 
 export interface AppCredentials {
   readonly appId: number;
@@ -46,6 +48,7 @@ export interface RunningApp {
   readonly server: Server;
   readonly webhookUrl: string;
   readonly baseUrl: string;
+  readonly tracing: TracingSetup;
   stop(): Promise<void>;
 }
 
@@ -62,6 +65,10 @@ export async function startApp(options: {
   readonly providers: readonly LlmClient[];
   readonly log?: Logger;
   readonly workerIdleMs?: number;
+  /** Environment the tracing SDK reads (OTEL_*); the process's by default. */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Overrides of the settings' GitHub sign-in requests (they go to the simulator). */
+  readonly fetch?: typeof fetch;
 }): Promise<RunningApp> {
   const log = options.log ?? quietLogger();
   const Octokit = ProbotOctokit.defaults((instanceOptions: Record<string, unknown>) => ({
@@ -82,10 +89,14 @@ export async function startApp(options: {
     host: "127.0.0.1",
     log,
   });
+  // This harness is an entry point: it sets up the tracing SDK as the app's main does.
+  const tracing = setUpTracing({ db: options.db, ...(options.env ? { env: options.env } : {}), flushMs: 200 });
   const orchestrator = createOrchestratorApp({
     settings: options.settings,
     db: options.db,
     providers: options.providers,
+    tracing,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.workerIdleMs === undefined ? {} : { workerIdleMs: options.workerIdleMs }),
   });
   await server.load(orchestrator.appFn);
@@ -96,9 +107,11 @@ export async function startApp(options: {
     server,
     baseUrl,
     webhookUrl: `${baseUrl}/api/github/webhooks`,
+    tracing,
     stop: async () => {
       await orchestrator.stop();
       await server.stop();
+      await tracing.shutdown();
     },
   };
 }
