@@ -52641,6 +52641,10 @@ var repoConfigSchema = external_exports.strictObject({
   }).default({ risks: ["high"] }),
   gates: gatesSchema.refine((gates) => new Set(gates.map((g) => g.name.toLowerCase())).size === gates.length, { message: "gate names must be unique" }),
   gate: gatePolicySchema.describe("How the quality gate judges findings"),
+  alerts: external_exports.strictObject({
+    budget_percent: external_exports.array(external_exports.number().int().min(1).max(100)).max(5).default([80, 100]).describe("Shares of the task's budget (percent) at which people are told, each once: a comment on the issue, a note on the check run and a log line. 100 also covers a call the budget refused"),
+    stuck_minutes: external_exports.number().int().min(5).max(10080).default(240).describe("A task working (not waiting on CI or people) with no progress this long raises an alert")
+  }).default({ budget_percent: [80, 100], stuck_minutes: 240 }),
   trust: external_exports.strictObject({
     allow_bots: external_exports.array(external_exports.string().trim().min(1).max(100)).max(20).default([]).describe("Bot accounts (login, e.g. renovate[bot]) whose labels, reviews and commands count; other bots are ignored")
   }).default({ allow_bots: [] })
