@@ -34,7 +34,7 @@ export interface OrchestratorOptions {
   /** Longest idle sleep of the worker; tests shorten it. */
   readonly workerIdleMs?: number;
   /** Spans, from the SDK the entry point set up (`setUpTracing`); without it, the global API's (a no-op unless registered). */
-  readonly tracing?: { readonly tracing: Tracing; flush(): Promise<void> };
+  readonly tracing?: { readonly tracing: Tracing; flushStore(): void };
   /** GitHub sign-in's requests to GitHub; tests point it at the simulator. */
   readonly fetch?: typeof fetch;
 }
@@ -67,15 +67,21 @@ function workerLog(app: Probot): WorkerLog {
   };
 }
 
+/** How often the failure rate and stuck tasks are looked for. */
+const alertSweepMs = 60_000;
+
 export function createOrchestratorApp(options: OrchestratorOptions): OrchestratorApp {
   const clock = options.clock ?? systemClock;
   const catalog = options.catalog ?? ModelCatalog.builtIn();
   let worker: Worker | undefined;
   let checkpointer: WalCheckpointer | undefined;
   let reconcileTimer: NodeJS.Timeout | undefined;
+  let alertTimer: NodeJS.Timeout | undefined;
 
   const tracing = options.tracing?.tracing ?? new Tracing();
-  const flushSpans = options.tracing ? () => options.tracing?.flush() ?? Promise.resolve() : () => Promise.resolve();
+  const flushSpans = (): void => {
+    options.tracing?.flushStore();
+  };
 
   const appFn: ApplicationFunction = (app, { addHandler }) => {
     const log = workerLog(app);
@@ -175,8 +181,6 @@ export function createOrchestratorApp(options: OrchestratorOptions): Orchestrato
     const reconcile = (): void => {
       try {
         const queued = scheduleReconcile(options.db, clock.now(), options.settings.reconcileMs);
-        // Alerts that no task's job would raise: the failure rate over a window, tasks stuck in a working state.
-        if (sweepAlerts({ db: options.db, clock, log }, options.settings.alerts).some((a) => a.taskId !== null)) worker?.notify();
         if (queued > 0) {
           app.log.info({ tasks: queued }, "reconciling tasks waiting on GitHub");
           worker?.notify();
@@ -190,6 +194,17 @@ export function createOrchestratorApp(options: OrchestratorOptions): Orchestrato
       reconcileTimer = setInterval(reconcile, options.settings.reconcileMs);
       reconcileTimer.unref();
     }
+    // Alerts that no task's job would raise: the failure rate over a window, tasks stuck in a working state.
+    const sweep = (): void => {
+      try {
+        if (sweepAlerts({ db: options.db, clock, log }, options.settings.alerts).some((a) => a.taskId !== null)) worker?.notify();
+      } catch (error) {
+        app.log.error({ err: error }, "the alert sweep failed; it runs again in a minute");
+      }
+    };
+    sweep();
+    alertTimer = setInterval(sweep, alertSweepMs);
+    alertTimer.unref();
     if (!options.settings.runWorker) {
       app.log.info("ORCHESTRATOR_WORKER=off: receiving webhooks only; another process runs the jobs");
       return;
@@ -204,6 +219,7 @@ export function createOrchestratorApp(options: OrchestratorOptions): Orchestrato
       const current = worker;
       worker = undefined;
       clearInterval(reconcileTimer);
+      clearInterval(alertTimer);
       await current?.stop();
       await checkpointer?.stop();
       checkpointer = undefined;

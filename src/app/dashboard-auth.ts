@@ -13,7 +13,7 @@ export interface DashboardAuthOptions {
   readonly users: readonly string[];
   readonly githubClientId: string | undefined;
   readonly githubClientSecret: string | undefined;
-  /** Signs session cookies; a new random key per process when not given (sessions end at a restart). */
+  /** Signs session cookies; derived from the token and client secret when not given. */
   readonly sessionKey?: Buffer;
   readonly sessionMs?: number;
   readonly now: () => number;
@@ -26,6 +26,16 @@ const sessionSchema = z.object({ via: z.enum(["token", "github"]), name: z.strin
 
 function digest(text: string): Buffer {
   return createHash("sha256").update(text).digest();
+}
+
+/**
+ * The key that signs sessions, derived from the secrets that open the dashboard: every replica and
+ * every restart signs alike, and changing the token or the client secret ends every session.
+ * With neither configured there is nothing to sign, and a random key does no harm.
+ */
+function sessionKeyFrom(options: Pick<DashboardAuthOptions, "token" | "githubClientSecret">): Buffer {
+  if (options.token === undefined && options.githubClientSecret === undefined) return randomBytes(32);
+  return createHmac("sha256", "orchestrator dashboard sessions").update(`${options.token ?? ""}\0${options.githubClientSecret ?? ""}`).digest();
 }
 
 /** Compares secrets in constant time (their digests, so lengths do not leak either). */
@@ -71,7 +81,7 @@ export class DashboardAuth {
 
   constructor(options: DashboardAuthOptions) {
     this.#options = options;
-    this.#key = options.sessionKey ?? randomBytes(32);
+    this.#key = options.sessionKey ?? sessionKeyFrom(options);
     this.#sessionMs = options.sessionMs ?? 12 * 3_600_000;
   }
 

@@ -39,10 +39,27 @@ function page(res: ServerResponse, status: number, title: string, body: string, 
 }
 
 /**
- * `GET /metrics`: Prometheus text. Open unless a metrics token is configured, then a bearer token
- * (Prometheus' `authorization` setting) is required.
+ * `GET /metrics`: Prometheus text, at most `cacheMs` old. Open unless a metrics token is configured,
+ * then a bearer token (Prometheus' `authorization` setting) is required.
  */
-export function createMetricsHandler(metrics: Metrics, token: string | undefined, onError: (error: unknown) => void): Handler {
+export function createMetricsHandler(metrics: Metrics, token: string | undefined, onError: (error: unknown) => void, cacheMs = 5_000): Handler {
+  // A scrape reads the store synchronously: scrapes in quick succession (several Prometheus servers, a
+  // curl loop) share one reading, taken at most every `cacheMs`, rather than each holding up webhooks.
+  let cached: { readonly at: number; readonly text: string } | undefined;
+  let pending: Promise<string> | undefined;
+  const read = (): Promise<string> => {
+    if (cached && Date.now() - cached.at < cacheMs) return Promise.resolve(cached.text);
+    pending ??= metrics
+      .render()
+      .then((text) => {
+        cached = { at: Date.now(), text };
+        return text;
+      })
+      .finally(() => {
+        pending = undefined;
+      });
+    return pending;
+  };
   return async (req, res) => {
     if (pathOf(req).pathname !== "/metrics") return false;
     if (req.method !== "GET" && req.method !== "HEAD") {
@@ -55,7 +72,7 @@ export function createMetricsHandler(metrics: Metrics, token: string | undefined
       return true;
     }
     try {
-      const text = await metrics.render();
+      const text = await read();
       res.writeHead(200, { "content-type": metrics.contentType, "cache-control": "no-store" }).end(req.method === "HEAD" ? undefined : text);
     } catch (error) {
       onError(error);
@@ -70,7 +87,7 @@ export interface DashboardHandlerOptions {
   readonly clock: Clock;
   readonly auth: DashboardAuth;
   /** Writes buffered spans, so a task's timeline is complete when read. */
-  readonly flushSpans: () => Promise<void>;
+  readonly flushSpans: () => void;
   readonly github: { readonly webUrl: string; readonly apiUrl: string };
   /** Where people reach the app; GitHub sign-in needs it for its callback address. */
   readonly publicUrl: string | undefined;
@@ -112,6 +129,9 @@ export function createDashboardHandler(options: DashboardHandlerOptions): Handle
   const { auth } = options;
   const fetchImpl = options.fetch ?? fetch;
   const callbackUrl = options.publicUrl ? `${options.publicUrl}/dashboard/login/github/callback` : undefined;
+  // Cookies are Secure when the browser speaks HTTPS: the public address says so, or the proxy in front does.
+  const publicHttps = options.publicUrl?.startsWith("https:") === true;
+  const secure = (req: IncomingMessage): boolean => publicHttps || isSecureRequest(req);
 
   const loginPage = (res: ServerResponse, status: number, message?: string, headers: Record<string, string> = {}): void => {
     const parts: string[] = [];
@@ -135,8 +155,8 @@ export function createDashboardHandler(options: DashboardHandlerOptions): Handle
       .writeHead(303, {
         location: "/dashboard",
         "set-cookie": [
-          cookieHeader(sessionCookie, auth.issueSession(viewer), { maxAgeSeconds: auth.sessionSeconds, secure: isSecureRequest(req), sameSite: "Lax" }),
-          cookieHeader(oauthStateCookie, "", { maxAgeSeconds: 0, secure: isSecureRequest(req), sameSite: "Lax" }),
+          cookieHeader(sessionCookie, auth.issueSession(viewer), { maxAgeSeconds: auth.sessionSeconds, secure: secure(req), sameSite: "Lax" }),
+          cookieHeader(oauthStateCookie, "", { maxAgeSeconds: 0, secure: secure(req), sameSite: "Lax" }),
         ],
         "cache-control": "no-store",
       })
@@ -145,7 +165,7 @@ export function createDashboardHandler(options: DashboardHandlerOptions): Handle
 
   const githubCallback = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     // Once the state matched, it is spent whatever happens next.
-    const clearState = { "set-cookie": cookieHeader(oauthStateCookie, "", { maxAgeSeconds: 0, secure: isSecureRequest(req), sameSite: "Lax" }) };
+    const clearState = { "set-cookie": cookieHeader(oauthStateCookie, "", { maxAgeSeconds: 0, secure: secure(req), sameSite: "Lax" }) };
     const refuse = (status: number, message: string): void => {
       loginPage(res, status, message, clearState);
     };
@@ -216,7 +236,7 @@ export function createDashboardHandler(options: DashboardHandlerOptions): Handle
     signedIn(req, res, { via: "github", name: login });
   };
 
-  const serveDashboard = async (req: IncomingMessage, res: ServerResponse, url: URL, json: boolean): Promise<void> => {
+  const serveDashboard = (req: IncomingMessage, res: ServerResponse, url: URL, json: boolean): void => {
     const taskParam = url.searchParams.get("task");
     const taskId = queryNumber(taskParam, 1, Number.MAX_SAFE_INTEGER);
     const daysParam = url.searchParams.get("days");
@@ -225,7 +245,7 @@ export function createDashboardHandler(options: DashboardHandlerOptions): Handle
       res.writeHead(400, { "content-type": "text/plain" }).end("task must be a task id; days a whole number from 1 to 366.\n");
       return;
     }
-    await options.flushSpans();
+    options.flushSpans();
     let data: ReturnType<typeof buildDashboardData>;
     try {
       data = buildDashboardData(options.db, { now: options.clock.now(), ...(days === undefined ? {} : { days }), ...(taskId === undefined ? {} : { taskId }) });
@@ -268,7 +288,7 @@ export function createDashboardHandler(options: DashboardHandlerOptions): Handle
         return true;
       }
       if (path === "/dashboard/logout") {
-        res.writeHead(303, { location: "/dashboard/login", "set-cookie": cookieHeader(sessionCookie, "", { maxAgeSeconds: 0, secure: isSecureRequest(req), sameSite: "Lax" }) }).end();
+        res.writeHead(303, { location: "/dashboard/login", "set-cookie": cookieHeader(sessionCookie, "", { maxAgeSeconds: 0, secure: secure(req), sameSite: "Lax" }) }).end();
         return true;
       }
       if (path === "/dashboard/login/github") {
@@ -281,7 +301,7 @@ export function createDashboardHandler(options: DashboardHandlerOptions): Handle
         const target = new URL(`${options.github.webUrl}/login/oauth/authorize`);
         target.search = new URLSearchParams({ client_id: client.id, redirect_uri: callbackUrl, state, allow_signup: "false" }).toString();
         res
-          .writeHead(302, { location: target.toString(), "set-cookie": cookieHeader(oauthStateCookie, state, { maxAgeSeconds: 600, secure: isSecureRequest(req), sameSite: "Lax" }), "cache-control": "no-store" })
+          .writeHead(302, { location: target.toString(), "set-cookie": cookieHeader(oauthStateCookie, state, { maxAgeSeconds: 600, secure: secure(req), sameSite: "Lax" }), "cache-control": "no-store" })
           .end();
         return true;
       }
@@ -304,10 +324,10 @@ export function createDashboardHandler(options: DashboardHandlerOptions): Handle
         }
         return true;
       }
-      await serveDashboard(req, res, url, path === "/dashboard.json");
+      serveDashboard(req, res, url, path === "/dashboard.json");
     } catch (error) {
       options.onError(error);
-      if (!res.headersSent) res.writeHead(503, { "content-type": "text/plain" }).end("The dashboard is unavailable: the database does not answer.\n");
+      if (!res.headersSent) res.writeHead(503, { "content-type": "text/plain" }).end("The dashboard could not be built just now; the app's log has the reason.\n");
     }
     return true;
   };

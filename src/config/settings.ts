@@ -124,6 +124,16 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
     throw new SettingsError(`Invalid settings in the environment:\n${lines.join("\n")}`);
   }
   const e = parsed.data;
+  if (e.ORCHESTRATOR_DASHBOARD_USERS?.trim()) {
+    const missing = [
+      ...(e.GITHUB_CLIENT_ID ? [] : ["GITHUB_CLIENT_ID"]),
+      ...(e.GITHUB_CLIENT_SECRET ? [] : ["GITHUB_CLIENT_SECRET"]),
+      ...(e.ORCHESTRATOR_PUBLIC_URL ? [] : ["ORCHESTRATOR_PUBLIC_URL"]),
+    ];
+    if (missing.length > 0) {
+      throw new SettingsError(`Invalid settings in the environment:\n- ORCHESTRATOR_DASHBOARD_USERS asks for GitHub sign-in on the dashboard, which also needs ${missing.join(", ")} (the App's OAuth client id and secret from its settings page, and the address GitHub sends people back to).`);
+    }
+  }
   return {
     databasePath: e.DATABASE_PATH,
     label: e.ORCHESTRATOR_LABEL,

@@ -75,9 +75,12 @@ export async function postAlertComment(deps: EngineDeps, github: GitHubGateway, 
   markAlertNotified(deps.db, alert.id, deps.clock.now());
 }
 
-/** A provider's circuit opened: one alert per opening. */
+/**
+ * A provider's circuit opened: one alert per outage. A probe that fails re-opens a half-open
+ * circuit; that is the same outage going on, not a new one.
+ */
 export function raiseCircuitAlert(deps: Pick<EngineDeps, "db" | "clock" | "log">, change: CircuitChange): Alert | undefined {
-  if (change.to !== "open") return undefined;
+  if (change.to !== "open" || change.from !== "closed") return undefined;
   const now = deps.clock.now();
   const alert = raiseAlert(deps.db, {
     key: `circuit_open:${change.provider}:${now}`,
@@ -120,16 +123,16 @@ export function sweepAlerts(deps: Pick<EngineDeps, "db" | "clock" | "log">, sett
   const now = deps.clock.now();
   const raised: Alert[] = [];
 
-  const outcome = statement<[number], { failed: number; finished: number }>(
+  const outcome = statement<[number], { failed: number; finished: number; newestFailure: number | null }>(
     db,
-    `SELECT coalesce(sum(to_state = 'failed'), 0) AS failed, count(*) AS finished
+    `SELECT coalesce(sum(to_state = 'failed'), 0) AS failed, count(*) AS finished, max(CASE WHEN to_state = 'failed' THEN id END) AS newestFailure
        FROM task_events WHERE at >= ? AND to_state IN ('done', 'failed', 'cancelled')`,
-  ).get(now - settings.windowMs) ?? { failed: 0, finished: 0 };
-  if (outcome.finished >= settings.minTasks && outcome.failed / outcome.finished >= settings.failureRate) {
+  ).get(now - settings.windowMs) ?? { failed: 0, finished: 0, newestFailure: null };
+  if (outcome.newestFailure !== null && outcome.finished >= settings.minTasks && outcome.failed / outcome.finished >= settings.failureRate) {
     const windowMinutes = Math.round(settings.windowMs / 60_000);
     const alert = raiseAlert(db, {
-      // One alert per window: a failure rate that stays high is raised again in the next one.
-      key: `failure_rate:${Math.floor(now / settings.windowMs)}`,
+      // Keyed by the newest failure: the same failures never alert twice, a new one while the rate is high does.
+      key: `failure_rate:${outcome.newestFailure}`,
       kind: "failure_rate",
       severity: "critical",
       taskId: null,

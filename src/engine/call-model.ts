@@ -64,7 +64,8 @@ export async function callModel(
   };
   return context.tracing.instrument(`chat ${call.request.model}`, "model", attributes, async (span) => {
     const result = await callModelUntraced(context, call);
-    const usage = result.response.usage;
+    // A replayed answer was paid for (and counted) by the call that first made it.
+    const usage = result.replayed ? { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 } : result.response.usage;
     span.setAttributes({
       "gen_ai.response.model": result.response.model,
       "gen_ai.response.id": result.response.id,

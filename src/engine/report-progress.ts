@@ -5,7 +5,7 @@ import { formatUsd } from "../telemetry/format.js";
 import { progressMarker, renderProgressComment } from "../telemetry/render-progress-comment.js";
 import { renderTaskDashboard } from "../telemetry/render-task-dashboard.js";
 import { buildTaskReport } from "../telemetry/task-report.js";
-import { listAlertsForTask } from "../store/alerts.js";
+import { listUnnotifiedTaskAlerts } from "../store/alerts.js";
 import { logAlert, postAlertComment, raiseBudgetAlerts } from "./alerts.js";
 import type { EngineDeps } from "./engine-deps.js";
 import { dashboardCheckName } from "./engine-deps.js";
@@ -34,9 +34,7 @@ export async function reportProgress(deps: EngineDeps, github: GitHubGateway, ta
   // Budget shares reached since the last report: each told once, in a comment of its own (an edit notifies nobody).
   // Raised before anything is posted, so a retry finds the alert recorded and its comment by the marker.
   for (const alert of raiseBudgetAlerts(deps, task, report.totals.costUsd)) logAlert(deps, alert);
-  for (const alert of listAlertsForTask(db, task.id, task.createdAt)) {
-    if (alert.taskId === task.id && alert.notifiedAt === null) await postAlertComment(deps, github, task, alert);
-  }
+  for (const alert of listUnnotifiedTaskAlerts(db, task.id)) await postAlertComment(deps, github, task, alert);
 
   const comment = await github.upsertIssueComment(repo, task.issueNumber, {
     commentId: task.progressCommentId,
@@ -66,7 +64,7 @@ export async function reportProgress(deps: EngineDeps, github: GitHubGateway, ta
       ...(conclusion ? { conclusion } : {}),
       output: {
         title: `${task.state.replace(/_/g, " ")} · ${formatUsd(report.totals.costUsd)} · ${report.totals.calls} model calls`,
-        summary: redact(renderTaskDashboard(report, clock.now(), context)),
+        summary: renderTaskDashboard(report, clock.now(), { ...context, redact }),
       },
     });
     if (run.id !== task.checkRunId) task = updateTask(db, task.id, clock.now(), { checkRunId: run.id });

@@ -46,11 +46,19 @@ export function getAlert(db: Db, id: number): Alert | undefined {
   return row ? fromRow(row) : undefined;
 }
 
-/** A task's own alerts, and the app-wide ones (no task) raised since it began: what its dashboard notes. */
+/**
+ * What a task's dashboard notes: its own alerts and the newest app-wide ones (no task) raised since
+ * it began, `limit` of each at most, oldest first.
+ */
 export function listAlertsForTask(db: Db, taskId: number, since: number, limit = 20): Alert[] {
-  return statement<[number, number, number], AlertRow>(db, "SELECT * FROM alerts WHERE task_id = ? OR (task_id IS NULL AND raised_at >= ?) ORDER BY raised_at, id LIMIT ?")
-    .all(taskId, since, limit)
-    .map(fromRow);
+  const own = statement<[number, number], AlertRow>(db, "SELECT * FROM alerts WHERE task_id = ? ORDER BY raised_at DESC, id DESC LIMIT ?").all(taskId, limit);
+  const appWide = statement<[number, number], AlertRow>(db, "SELECT * FROM alerts WHERE task_id IS NULL AND raised_at >= ? ORDER BY raised_at DESC, id DESC LIMIT ?").all(since, limit);
+  return [...own, ...appWide].map(fromRow).sort((a, b) => a.raisedAt - b.raisedAt || a.id - b.id);
+}
+
+/** A task's alerts not yet posted on its issue. */
+export function listUnnotifiedTaskAlerts(db: Db, taskId: number): Alert[] {
+  return statement<[number], AlertRow>(db, "SELECT * FROM alerts WHERE task_id = ? AND notified_at IS NULL ORDER BY id").all(taskId).map(fromRow);
 }
 
 export function markAlertNotified(db: Db, id: number, at: number): void {

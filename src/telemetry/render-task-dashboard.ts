@@ -3,8 +3,12 @@ import type { ModelCall } from "../store/model-calls.js";
 import { cachedShare, cell, formatCount, formatDuration, formatUsd } from "./format.js";
 import type { CiRun, PhaseSpan, TaskReport } from "./task-report.js";
 
-/** GitHub rejects check-run output fields longer than this. */
+/** GitHub rejects check-run output fields longer than this many bytes (UTF-8: the bars and marks here take 3 or 4). */
 export const checkRunTextLimit = 65_535;
+
+function bytes(lines: readonly string[]): number {
+  return Buffer.byteLength(lines.join("\n"), "utf8");
+}
 
 /** What the dashboard measures the task against, and where it links. */
 export interface DashboardContext {
@@ -12,11 +16,26 @@ export interface DashboardContext {
   /** The task's page on the app's dashboard, when the app knows its public address. */
   readonly dashboardUrl?: string;
   readonly issueUrl?: string;
+  /** Masks secrets; applied to every part before the text is fitted, so the fitted text is what GitHub gets. */
+  readonly redact?: (text: string) => string;
 }
 
 const phaseRowsKept = 40;
 const ciRunsKept = 8;
+const checksPerRun = 20;
+const gateRowsKept = 30;
 const alertsKept = 10;
+const nameLength = 100;
+const failureLength = 2_000;
+
+const graphemes = new Intl.Segmenter("en", { granularity: "grapheme" });
+
+/** At most `length` characters as people see them (an emoji is never cut in half), "…" marking a cut. */
+function clip(text: string, length: number): string {
+  if (text.length <= length) return text;
+  const chars = Array.from(graphemes.segment(text), (g) => g.segment);
+  return chars.length <= length ? text : `${chars.slice(0, length - 1).join("")}…`;
+}
 
 function callRow(call: ModelCall, index: number): string {
   return `| ${index + 1} | ${cell(call.role)} | ${cell(`${call.provider}/${call.model}`)} | ${formatCount(call.inputTokens)} | ${formatCount(call.outputTokens)} | ${formatCount(call.cacheReadTokens)} | ${formatCount(call.cacheWriteTokens)} | ${Math.round(cachedShare(call) * 100)}% | ${formatUsd(call.costUsd)} | ${formatDuration(call.durationMs ?? 0)} |`;
@@ -43,8 +62,13 @@ function phaseRows(phases: readonly PhaseSpan[], now: number): string[] {
 
 function ciLine(run: CiRun): string {
   const verdict = run.verdict === "green" ? "✅ green" : run.verdict === "red" ? "❌ red" : "⏸️ stopped";
-  const checks = run.checks.map((c) => `\`${cell(c.name)}\` ${c.conclusion ?? "pending"}${c.category ? ` (${c.category})` : ""}`).join(", ");
-  return `- ${new Date(run.at).toISOString()} ${verdict}${checks ? `: ${checks}` : ""}${run.note ? ` — ${cell(run.note)}` : ""}`;
+  const shown = run.checks.slice(0, checksPerRun);
+  const more = run.checks.length - shown.length;
+  const checks = [
+    ...shown.map((c) => `\`${cell(clip(c.name, nameLength)).replace(/`/g, "'")}\` ${c.conclusion ?? "pending"}${c.category ? ` (${c.category})` : ""}`),
+    ...(more > 0 ? [`+${more} more`] : []),
+  ].join(", ");
+  return `- ${new Date(run.at).toISOString()} ${verdict}${checks ? `: ${checks}` : ""}${run.note ? ` — ${cell(clip(run.note, 300))}` : ""}`;
 }
 
 function ciSection(report: TaskReport): string[] {
@@ -55,7 +79,8 @@ function ciSection(report: TaskReport): string[] {
   lines.push(...runs.map(ciLine));
   if (report.gate.length > 0) {
     lines.push("", "Latest failing checks, as the fix loop read them:", "", "| Check | Conclusion | Category | Title |", "|---|---|---|---|");
-    lines.push(...report.gate.map((g) => `| ${cell(g.name)} | ${g.conclusion} | ${g.category} | ${cell((g.title ?? "").slice(0, 200))} |`));
+    lines.push(...report.gate.slice(0, gateRowsKept).map((g) => `| ${cell(clip(g.name, nameLength))} | ${g.conclusion} | ${g.category} | ${cell(clip(g.title ?? "", 200))} |`));
+    if (report.gate.length > gateRowsKept) lines.push(`| … | ${report.gate.length - gateRowsKept} more failing checks | | |`);
   }
   return lines;
 }
@@ -67,7 +92,7 @@ function alertSection(report: TaskReport): string[] {
     "",
     "### Alerts",
     "",
-    ...alerts.map((a) => `- ${a.severity === "critical" ? "🛑" : "⚠️"} **${a.severity}** ${new Date(a.raisedAt).toISOString()} ${cell(a.message.slice(0, 500))}`),
+    ...alerts.map((a) => `- ${a.severity === "critical" ? "🛑" : "⚠️"} **${a.severity}** ${new Date(a.raisedAt).toISOString()} ${cell(clip(a.message, 500))}`),
   ];
 }
 
@@ -88,12 +113,13 @@ function budgetLine(report: TaskReport, context: DashboardContext): string {
  */
 export function renderTaskDashboard(report: TaskReport, now: number, context: DashboardContext = {}): string {
   const { task, totals, counts } = report;
+  const redact = context.redact ?? ((text: string): string => text);
   const links = [
     context.issueUrl ? `[issue #${task.issueNumber}](${context.issueUrl})` : `issue #${task.issueNumber}`,
     ...(task.prNumber ? [task.prUrl ? `[PR #${task.prNumber}](${task.prUrl})` : `PR #${task.prNumber}`] : []),
     ...(context.dashboardUrl ? [`[timeline](${context.dashboardUrl})`] : []),
   ];
-  const header = [
+  const head = [
     `**Task ${task.id}** for #${task.issueNumber} · state **${task.state}**${task.prNumber ? ` · PR #${task.prNumber}` : ""}`,
     "",
     links.join(" · "),
@@ -103,14 +129,14 @@ export function renderTaskDashboard(report: TaskReport, now: number, context: Da
     `**Spend:** ${formatUsd(totals.costUsd)} over ${totals.calls} model call${totals.calls === 1 ? "" : "s"} · ${formatCount(totals.inputTokens + totals.cacheReadTokens + totals.cacheWriteTokens)} input tokens (${Math.round(cachedShare(totals) * 100)}% from cache) · ${formatCount(totals.outputTokens)} output tokens · ${formatDuration(totals.modelMs)} in models`,
     "",
     `**Rounds:** plan ${counts.planRounds} · code review ${counts.codeReviewRounds} · CI fix attempts ${counts.fixAttempts} · revisions ${counts.revisions}`,
-    ...alertSection(report),
-    "",
-    "### Phases",
-    "",
-    "| Phase | Started | Duration | |",
-    "|---|---|---|---|",
-    ...phaseRows(report.phases, now),
-    ...ciSection(report),
+  ];
+  // Sections that give way, whole, in this order, if even without model-call rows the text would not fit.
+  const sections: { readonly name: string; lines: string[] }[] = [
+    { name: "CI and quality gate", lines: ciSection(report) },
+    { name: "alerts", lines: alertSection(report) },
+    { name: "phases", lines: ["", "### Phases", "", "| Phase | Started | Duration | |", "|---|---|---|---|", ...phaseRows(report.phases, now)] },
+  ];
+  const callsHead = [
     "",
     "### Model calls",
     "",
@@ -119,26 +145,32 @@ export function renderTaskDashboard(report: TaskReport, now: number, context: Da
   ];
   const footer = [
     `| | **Total** | | **${formatCount(totals.inputTokens)}** | **${formatCount(totals.outputTokens)}** | **${formatCount(totals.cacheReadTokens)}** | **${formatCount(totals.cacheWriteTokens)}** | **${Math.round(cachedShare(totals) * 100)}%** | **${formatUsd(totals.costUsd)}** | **${formatDuration(totals.modelMs)}** |`,
-    ...(task.failure ? ["", `**Stopped:** ${task.failure}`] : []),
-  ];
-  const rows = report.calls.map(callRow);
-  const size = (r: readonly string[]): number => [...header, ...r, ...footer].join("\n").length;
-  if (size(rows) <= checkRunTextLimit) return [...header, ...rows, ...footer].join("\n");
-  // Take rows from both ends, one at a time, while they fit beside the (longest possible) omission line.
+    ...(task.failure ? ["", `**Stopped:** ${clip(task.failure, failureLength)}`] : []),
+  ].map(redact);
+  const header = (): string[] => {
+    const [ci, alerts, phases] = sections.map((section) => section.lines);
+    return [...head, ...(alerts ?? []), ...(phases ?? []), ...(ci ?? []), ...callsHead].map(redact);
+  };
+  const rows = report.calls.map((call, i) => redact(callRow(call, i)));
   const omission = (count: number): string => `| … | ${count} calls omitted | | | | | | | | |`;
-  let room = checkRunTextLimit - size([omission(rows.length)]);
-  let head = 0;
-  let tail = 0;
-  while (head + tail < rows.length) {
-    const fromHead = head <= tail;
-    const next = rows[fromHead ? head : rows.length - 1 - tail] ?? "";
-    if (next.length + 1 > room) break;
-    room -= next.length + 1;
-    if (fromHead) head += 1;
-    else tail += 1;
+  for (const section of sections) {
+    if (bytes([...header(), omission(rows.length), ...footer]) <= checkRunTextLimit) break;
+    section.lines = ["", `_${section.name} omitted to fit GitHub's limit_`];
   }
-  const kept = [...rows.slice(0, head), omission(rows.length - head - tail), ...rows.slice(rows.length - tail)];
-  const text = [...header, ...kept, ...footer].join("\n");
-  // A failure message is the one part without a bound of its own: cut it rather than pass the limit.
-  return text.length <= checkRunTextLimit ? text : `${text.slice(0, checkRunTextLimit - 1)}…`;
+  const top = header();
+  if (bytes([...top, ...rows, ...footer]) <= checkRunTextLimit) return [...top, ...rows, ...footer].join("\n");
+  // Take rows from both ends, one at a time, while they fit beside the (longest possible) omission line.
+  let room = checkRunTextLimit - bytes([...top, omission(rows.length), ...footer]);
+  let first = 0;
+  let last = 0;
+  while (first + last < rows.length) {
+    const fromHead = first <= last;
+    const next = rows[fromHead ? first : rows.length - 1 - last] ?? "";
+    const cost = Buffer.byteLength(next, "utf8") + 1;
+    if (cost > room) break;
+    room -= cost;
+    if (fromHead) first += 1;
+    else last += 1;
+  }
+  return [...top, ...rows.slice(0, first), omission(rows.length - first - last), ...rows.slice(rows.length - last), ...footer].join("\n");
 }

@@ -55,6 +55,7 @@ export class SqliteSpanProcessor implements SpanProcessor {
   #buffer: StoredSpan[] = [];
   #timer: NodeJS.Timeout | undefined;
   #lastPrune = 0;
+  #soon = false;
   #closed = false;
 
   constructor(db: Db, options: SqliteSpanProcessorOptions = {}) {
@@ -70,7 +71,14 @@ export class SqliteSpanProcessor implements SpanProcessor {
     if (this.#closed) return;
     this.#buffer.push(toStoredSpan(span));
     if (this.#buffer.length >= 500) {
-      this.#write();
+      // Soon, but not inside span.end(): the code ending the span (a webhook's answer) must not pay for the commit.
+      if (!this.#soon) {
+        this.#soon = true;
+        setImmediate(() => {
+          this.#soon = false;
+          this.#write();
+        });
+      }
     } else if (!this.#timer) {
       this.#timer = setTimeout(() => {
         this.#timer = undefined;

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Attributes, Context, Span, Tracer } from "@opentelemetry/api";
 import { context as otelContext, SpanStatusCode, trace } from "@opentelemetry/api";
+import { redactSecrets } from "../security/redact-secrets.js";
 import type { SpanKind } from "../store/spans.js";
 
 /** Attribute names of our own, beside OpenTelemetry's semantic conventions. */
@@ -48,8 +49,10 @@ export class Tracing {
       span.setStatus({ code: SpanStatusCode.OK });
       return result;
     } catch (error) {
-      span.recordException(error instanceof Error ? error : String(error));
-      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+      // Errors quote what providers and GitHub answered: masked before they reach a collector or the dashboard.
+      const message = redactSecrets(error instanceof Error ? error.message : String(error)).text;
+      span.recordException({ name: error instanceof Error ? error.name : "Error", message, ...(error instanceof Error && error.stack ? { stack: redactSecrets(error.stack).text } : {}) });
+      span.setStatus({ code: SpanStatusCode.ERROR, message });
       throw error;
     } finally {
       span.end();

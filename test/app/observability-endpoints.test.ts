@@ -122,10 +122,12 @@ describe("/dashboard", () => {
     expect(logout.headers.getSetCookie().join()).toMatch(/orchestrator_session=; .*Max-Age=0/);
   });
 
-  it("a session made with one token ends when the token changes (a restart with a new key)", async () => {
+  it("a session holds across restarts and replicas with the same token, and ends when the token changes", async () => {
     const first = await serve({ ORCHESTRATOR_DASHBOARD_TOKEN: dashboardToken });
     const right = await fetch(`${first.baseUrl}/dashboard/login`, { method: "POST", body: new URLSearchParams({ token: dashboardToken }), redirect: "manual" });
-    const second = await serve({ ORCHESTRATOR_DASHBOARD_TOKEN: `${dashboardToken}-rotated` });
-    expect((await fetch(`${second.baseUrl}/dashboard`, { headers: { cookie: cookieOf(right) }, redirect: "manual" })).status).toBe(303);
+    const replica = await serve({ ORCHESTRATOR_DASHBOARD_TOKEN: dashboardToken });
+    expect((await fetch(`${replica.baseUrl}/dashboard`, { headers: { cookie: cookieOf(right) }, redirect: "manual" })).status).toBe(200);
+    const rotated = await serve({ ORCHESTRATOR_DASHBOARD_TOKEN: `${dashboardToken}-rotated` });
+    expect((await fetch(`${rotated.baseUrl}/dashboard`, { headers: { cookie: cookieOf(right) }, redirect: "manual" })).status).toBe(303);
   });
 });

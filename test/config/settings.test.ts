@@ -91,4 +91,22 @@ describe("readSettings", () => {
     expect(lines.map((l) => /^- (\w+):/.exec(l)?.[1]).sort()).toEqual(["ANTHROPIC_BASE_URL", "APP_ID", "WORKER_CONCURRENCY"]);
     for (const line of lines) expect(line).toContain("; expected ");
   });
+
+  it("asks for everything GitHub sign-in needs once dashboard users are named", () => {
+    const error = refusal({ ORCHESTRATOR_DASHBOARD_USERS: "mona", GITHUB_CLIENT_ID: "Iv1.abc" });
+    expect(error.message).toContain("ORCHESTRATOR_DASHBOARD_USERS asks for GitHub sign-in on the dashboard, which also needs GITHUB_CLIENT_SECRET, ORCHESTRATOR_PUBLIC_URL");
+  });
+
+  it("derives GitHub's addresses: github.com, an Enterprise Server by GHE_HOST or by its web address", () => {
+    expect(readSettings({}).github).toEqual({ webUrl: "https://github.com", apiUrl: "https://api.github.com" });
+    expect(readSettings({ GHE_HOST: "ghe.example.com" }).github).toEqual({ webUrl: "https://ghe.example.com", apiUrl: "https://ghe.example.com/api/v3" });
+    expect(readSettings({ ORCHESTRATOR_GITHUB_URL: "https://ghe.example.com/" }).github).toEqual({ webUrl: "https://ghe.example.com", apiUrl: "https://ghe.example.com/api/v3" });
+  });
+
+  it("reads the dashboard's settings", () => {
+    const settings = readSettings({ ORCHESTRATOR_PUBLIC_URL: "https://orchestrator.example.com/", ORCHESTRATOR_DASHBOARD_USERS: " mona, hubot ,", GITHUB_CLIENT_ID: "Iv1.abc", GITHUB_CLIENT_SECRET: "s3cret" });
+    expect(settings.publicUrl).toBe("https://orchestrator.example.com");
+    expect(settings.dashboard.users).toEqual(["mona", "hubot"]);
+    expect(refusal({ ORCHESTRATOR_DASHBOARD_TOKEN: "too-short" }).message).toContain("ORCHESTRATOR_DASHBOARD_TOKEN");
+  });
 });

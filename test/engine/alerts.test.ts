@@ -3,7 +3,7 @@ import { parseRepoConfig } from "../../src/config/repo-config.js";
 import { raiseBudgetAlerts, raiseCircuitAlert, sweepAlerts } from "../../src/engine/alerts.js";
 import { approvePlan, cancel, createTask, fail, handToHuman, merged, startPlanning, submitPlan } from "../../src/engine/transitions.js";
 import type { WorkerLog } from "../../src/engine/worker.js";
-import { listAlertsForTask, listRecentAlerts } from "../../src/store/alerts.js";
+import { listAlertsForTask, listRecentAlerts, listUnnotifiedTaskAlerts, markAlertNotified, raiseAlert } from "../../src/store/alerts.js";
 import type { Db } from "../../src/store/open-database.js";
 import { saveArtifact } from "../../src/store/task-artifacts.js";
 import { requireTask } from "../../src/store/tasks.js";
@@ -129,6 +129,12 @@ describe("sweepAlerts", () => {
     expect(rate?.message).toBe("2 of the 4 tasks that finished in the last 60 minutes failed (50%, alert at 50%).");
     expect(log.lines.at(-1)).toMatchObject({ level: "error", message: `alert: ${rate?.message ?? ""}` });
     expect(sweepAlerts({ db, clock, log }, sweepSettings)).toEqual([]);
+    // Later sweeps, the same failures still in the window: no second alert for them.
+    clock.advance(30 * minute);
+    expect(sweepAlerts({ db, clock, log }, sweepSettings)).toEqual([]);
+    // A new failure while the rate is still high is news.
+    finish(5, "fail");
+    expect(sweepAlerts({ db, clock, log }, sweepSettings).map((a) => a.message)).toEqual(["3 of the 5 tasks that finished in the last 60 minutes failed (60%, alert at 50%)."]);
     // The window moves on: those failures are history.
     clock.advance(61 * minute);
     expect(sweepAlerts({ db, clock, log }, sweepSettings)).toEqual([]);
@@ -147,14 +153,17 @@ describe("sweepAlerts", () => {
 });
 
 describe("raiseCircuitAlert", () => {
-  it("raises one critical alert per opening, and nothing for other moves", () => {
+  it("raises one critical alert per outage: a failed probe re-opening the circuit is the same outage", () => {
     const db = database();
     const clock = new ManualClock();
     const log = recordingLog();
     expect(raiseCircuitAlert({ db, clock, log }, { provider: "anthropic", from: "closed", to: "open", failures: 3 })).toMatchObject({ kind: "circuit_open", severity: "critical", taskId: null });
     expect(raiseCircuitAlert({ db, clock, log }, { provider: "anthropic", from: "open", to: "half_open", failures: 3 })).toBeUndefined();
     clock.advance(minute);
-    expect(raiseCircuitAlert({ db, clock, log }, { provider: "anthropic", from: "half_open", to: "open", failures: 4 })).toBeDefined();
+    expect(raiseCircuitAlert({ db, clock, log }, { provider: "anthropic", from: "half_open", to: "open", failures: 4 })).toBeUndefined();
+    expect(raiseCircuitAlert({ db, clock, log }, { provider: "anthropic", from: "half_open", to: "closed", failures: 0 })).toBeUndefined();
+    clock.advance(minute);
+    expect(raiseCircuitAlert({ db, clock, log }, { provider: "anthropic", from: "closed", to: "open", failures: 3 })).toBeDefined();
     expect(listRecentAlerts(db, 0).map((a) => a.kind)).toEqual(["circuit_open", "circuit_open"]);
     expect(log.lines.map((l) => l.level)).toEqual(["error", "error"]);
   });
@@ -170,5 +179,23 @@ describe("raiseCircuitAlert", () => {
     raiseCircuitAlert({ db, clock, log: recordingLog() }, { provider: "openai", from: "closed", to: "open", failures: 3 });
     expect(listAlertsForTask(db, id, requireTask(db, id).createdAt).map((a) => a.kind)).toEqual(["circuit_open"]);
     expect(listAlertsForTask(db, id, clock.now() + 1)).toEqual([]);
+  });
+
+  it("a long outage's app-wide alerts never crowd out a task's own", () => {
+    const db = database();
+    const clock = new ManualClock();
+    const id = taskWithConfig(db, clock, "budget:\n  task_usd: 1\n");
+    const [budget] = raiseBudgetAlerts({ db, clock }, requireTask(db, id), 0.9);
+    for (let i = 0; i < 50; i += 1) {
+      clock.advance(minute);
+      raiseAlert(db, { key: `failure_rate:${i}`, kind: "failure_rate", severity: "critical", taskId: null, message: `rate ${i}`, raisedAt: clock.now() });
+    }
+    const shown = listAlertsForTask(db, id, 0);
+    expect(shown[0]?.key).toBe(budget?.key);
+    // The newest app-wide ones, oldest first.
+    expect(shown.slice(1).map((a) => a.message)).toEqual(Array.from({ length: 20 }, (_, i) => `rate ${30 + i}`));
+    expect(listUnnotifiedTaskAlerts(db, id).map((a) => a.key)).toEqual([budget?.key]);
+    markAlertNotified(db, budget?.id ?? 0, clock.now());
+    expect(listUnnotifiedTaskAlerts(db, id)).toEqual([]);
   });
 });

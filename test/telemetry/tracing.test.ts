@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { listSpansSince, listTaskSpans } from "../../src/store/spans.js";
 import { otlpTracesUrl, setUpTracing } from "../../src/telemetry/tracing-setup.js";
@@ -34,7 +36,21 @@ describe("instrument", () => {
     expect(github).toMatchObject({ parentSpanId: job?.spanId, taskId: 7, kind: "github" });
     expect(chat?.durationMs).toBeGreaterThanOrEqual(4);
     expect(spans.find((s) => s.name === "webhook issues")).toMatchObject({ parentSpanId: null, taskId: null });
-    expect(listTaskSpans(db, 7).map((s) => s.name)).toEqual(["job advance", "chat claude", "GitHub GET /user"]);
+    // In the order they started; the two children started within the same instant.
+    const ofTask = listTaskSpans(db, 7).map((s) => s.name);
+    expect(ofTask[0]).toBe("job advance");
+    expect(ofTask.slice(1).sort()).toEqual(["GitHub GET /user", "chat claude"]);
+  });
+
+  it("masks secrets in a failure before it reaches a span", async () => {
+    const db = folder.open();
+    const setup = setUpTracing({ db, env: {} });
+    const token = "ghp_0123456789abcdefghijklmnopqrstuvwxyzAB";
+    await expect(setup.tracing.instrument("GitHub GET /user", "github", {}, () => Promise.reject(new Error(`Bad credentials for ${token}`)))).rejects.toThrow(token);
+    await setup.flush();
+    const [span] = listSpansSince(db, 0);
+    expect(span?.statusMessage).toMatch(/^Bad credentials for /);
+    expect(JSON.stringify(span)).not.toContain(token);
   });
 
   it("records a failure on its span, ends it, and passes the error on", async () => {
@@ -71,6 +87,30 @@ describe("instrument", () => {
   it("without an SDK, instrument still runs the work (the API's no-op tracer)", async () => {
     await expect(new Tracing().instrument("phase planning", "phase", {}, () => "ran")).resolves.toBe("ran");
   });
+});
+
+describe("a collector that does not answer", () => {
+  it("never holds up the store, and is reported rather than thrown", async () => {
+    // Accepts connections and never answers: the worst a collector can do.
+    const blackHole = createServer(() => undefined);
+    await new Promise<void>((resolve) => blackHole.listen(0, "127.0.0.1", resolve));
+    try {
+      const db = folder.open();
+      const errors: unknown[] = [];
+      const setup = setUpTracing({ db, env: { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(blackHole.address() as AddressInfo).port}` }, onError: (e) => errors.push(e) });
+      await setup.tracing.instrument("phase planning", "phase", { "orchestrator.task_id": 3 }, () => undefined);
+      const started = performance.now();
+      setup.flushStore();
+      expect(performance.now() - started).toBeLessThan(100);
+      expect(listTaskSpans(db, 3)).toHaveLength(1);
+      await expect(setup.shutdown()).resolves.toBeUndefined();
+      expect(performance.now() - started).toBeLessThan(8_000);
+      expect(errors.map(String)).toEqual(expect.arrayContaining([expect.stringMatching(/^Error: OTLP export (did not finish: Timeout; the spans are|failed: 1 span not sent \(.+\); they are) kept in SQLite$/)]));
+    } finally {
+      blackHole.closeAllConnections();
+      await new Promise<void>((resolve) => blackHole.close(() => { resolve(); }));
+    }
+  }, 15_000);
 });
 
 describe("otlpTracesUrl", () => {

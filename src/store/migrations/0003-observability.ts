@@ -31,4 +31,6 @@ CREATE TABLE alerts (
 );
 CREATE INDEX alerts_by_task ON alerts (task_id) WHERE task_id IS NOT NULL;
 CREATE INDEX alerts_by_time ON alerts (raised_at);
+-- The alert sweep and the dashboards read recent events across tasks.
+CREATE INDEX task_events_by_time ON task_events (at);
 `;
