@@ -1,6 +1,6 @@
 // One server under load, in its own process: `bare` is Probot with a no-op issues.labeled handler,
 // `orchestrator` is our app receiving webhooks (ORCHESTRATOR_WORKER=off: the acknowledgement path
-// alone). It measures each request server-side, from arrival to the last byte of the answer.
+// alone) with tracing set up as in production, `untraced` the same without the tracing SDK. It measures each request server-side, from arrival to the last byte of the answer.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -33,7 +33,7 @@ if (kind === "bare") {
   const db = openDatabase(settings.databasePath);
   // Tracing as production sets it up: each webhook is a span, stored in SQLite (no OTLP endpoint here).
   const tracing = setUpTracing({ db, env: {} });
-  const orchestrator = createOrchestratorApp({ settings, db, providers: [new AnthropicClient({ apiKey: "unused" })], tracing });
+  const orchestrator = createOrchestratorApp({ settings, db, providers: [new AnthropicClient({ apiKey: "unused" })], ...(kind === "untraced" ? {} : { tracing }) });
   await server.load(orchestrator.appFn);
 }
 const http = await server.start();

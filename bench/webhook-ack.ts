@@ -106,11 +106,11 @@ const credentials = createAppCredentials(4242);
 const env = { APP_ID: "4242", PRIVATE_KEY: credentials.privateKey, WEBHOOK_SECRET: credentials.webhookSecret };
 const body = labeledPayload();
 const signature = signPayload(credentials.webhookSecret, body);
-const servers = { bare: await startServer("bare", env), orchestrator: await startServer("orchestrator", env) };
+const servers = { bare: await startServer("bare", env), orchestrator: await startServer("orchestrator", env), untraced: await startServer("untraced", env) };
 const results: Round[] = [];
 try {
   for (let round = 1; round <= rounds; round += 1) {
-    for (const kind of ["bare", "orchestrator"] as const) {
+    for (const kind of ["bare", "orchestrator", "untraced"] as const) {
       const r = await measure(kind, servers[kind], body, signature);
       results.push(r);
       console.error(
@@ -141,6 +141,7 @@ const summary = (kind: string) => {
 };
 const bare = summary("bare");
 const ours = summary("orchestrator");
+const untraced = summary("untraced");
 const ratio = ours.rps / bare.rps;
 const capacityRatio = bare.cpu / ours.cpu;
 const row = (name: string, s: ReturnType<typeof summary>): string =>
@@ -151,6 +152,7 @@ console.log(`Webhook acknowledgement: the same signed issues.labeled delivery (u
 |---|---|---|---|---|---|---|---|---|
 ${row("bare Probot, no-op handler", bare)}
 ${row("Orchestrator (dedupe, decide, persist)", ours)}
+${row("Orchestrator without tracing", untraced)}
 
-Throughput against the bare app: ${capacityRatio.toFixed(2)}× by server CPU per request, ${ratio.toFixed(2)}× by measured requests/s (which also carries the load generator's share of the two cores) (goal ≥ 0.9×). Orchestrator's server-side p99 at ${pacedRate} req/s: ${ours.pacedServerP99.toFixed(2)} ms (goal ≤ 10 ms).`);
+Throughput against the bare app: ${capacityRatio.toFixed(2)}× by server CPU per request, ${ratio.toFixed(2)}× by measured requests/s (which also carries the load generator's share of the two cores) (goal ≥ 0.9×). Orchestrator's server-side p99 at ${pacedRate} req/s: ${ours.pacedServerP99.toFixed(2)} ms (goal ≤ 10 ms). Tracing's own cost (a span per delivery, through the SDK): ${(ours.cpu - untraced.cpu).toFixed(0)} µs of CPU per request.`);
 process.exitCode = capacityRatio >= 0.9 && ours.pacedServerP99 <= 10 && ours.non2xx === 0 ? 0 : 1;

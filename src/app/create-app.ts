@@ -91,7 +91,7 @@ export function createOrchestratorApp(options: OrchestratorOptions): Orchestrato
       catalog,
       providers: options.providers,
       tracing,
-      github: async (installationId) => new OctokitGateway(traceOctokit(await app.auth(installationId), tracing)),
+      github: async (installationId, scope) => new OctokitGateway(traceOctokit(await app.auth(installationId), scope)),
       settings: options.settings,
       log,
       onCircuitChange: (change) => {

@@ -25,16 +25,26 @@ export interface EngineDeps {
   readonly breakers: CircuitBreakers;
   /** Redactors for requests to models, with and without e-mail masking; each remembers its recent long texts. */
   readonly redactors: { readonly secrets: RequestRedactor; readonly secretsAndEmails: RequestRedactor };
-  /** A gateway authenticated as the app's installation. */
+  /** A gateway authenticated as the app's installation; its requests are spans under `tracing`'s scope. */
   readonly github: (installationId: number) => Promise<GitHubGateway>;
+  /** The host's gateway factory, for scoping `github` to another span (`withTracing`). */
+  readonly openGitHub: GitHubFactory;
   /** `publicUrl` and `github` make the dashboard's links; hosts without them (tests, the bench) get none. */
   readonly settings: Pick<Settings, "label" | "model" | "contextTokens" | "appId" | "appSlug"> & Partial<Pick<Settings, "publicUrl" | "github">>;
   readonly log: WorkerLog;
   readonly snapshots: SnapshotCache;
   /** Each task's repository context by base commit: every phase shows the agents the same text, built once. */
   readonly contexts: RecentCache<RepoContext>;
-  /** Spans for phases and model calls (GitHub requests are traced by the gateway's Octokit). */
+  /** Spans for phases and model calls, scoped to the span of the work at hand (see `withTracing`). */
   readonly tracing: Tracing;
+}
+
+/** Makes a gateway for an installation whose requests become spans under the given scope. */
+export type GitHubFactory = (installationId: number, tracing: Tracing) => Promise<GitHubGateway>;
+
+/** The same dependencies, with spans (model calls, GitHub requests, phases) made under `tracing`'s span. */
+export function withTracing(deps: EngineDeps, tracing: Tracing): EngineDeps {
+  return { ...deps, tracing, github: (installationId) => deps.openGitHub(installationId, tracing) };
 }
 
 /** The name of the check run that is each task's dashboard. */
@@ -46,12 +56,13 @@ export function createEngineDeps(parts: {
   readonly clock: Clock;
   readonly catalog: ModelCatalog;
   readonly providers: readonly LlmClient[];
-  readonly github: (installationId: number) => Promise<GitHubGateway>;
+  readonly github: GitHubFactory;
   readonly settings: EngineDeps["settings"] & { readonly circuit?: CircuitOptions };
   readonly log: WorkerLog;
   readonly onCircuitChange?: (change: CircuitChange) => void;
   readonly tracing?: Tracing;
 }): EngineDeps {
+  const tracing = parts.tracing ?? new Tracing();
   return {
     db: parts.db,
     clock: parts.clock,
@@ -60,11 +71,12 @@ export function createEngineDeps(parts: {
     router: new Router({ catalog: parts.catalog, providers: parts.providers.map((c) => c.provider), defaultModel: parts.settings.model }),
     breakers: new CircuitBreakers(parts.clock, parts.settings.circuit ?? defaultCircuitOptions, parts.onCircuitChange),
     redactors: { secrets: new RequestRedactor(), secretsAndEmails: new RequestRedactor({ emails: true }) },
-    github: parts.github,
+    github: (installationId) => parts.github(installationId, tracing),
+    openGitHub: parts.github,
     settings: parts.settings,
     log: parts.log,
     snapshots: new SnapshotCache(),
     contexts: new RecentCache(32),
-    tracing: parts.tracing ?? new Tracing(),
+    tracing,
   };
 }

@@ -6,11 +6,13 @@ import { appendTaskEvent } from "../store/task-events.js";
 import type { Db } from "../store/open-database.js";
 import { getTask } from "../store/tasks.js";
 import type { Task } from "../store/tasks.js";
+import type { Tracing } from "../telemetry/tracing.js";
 import { SpanAttr } from "../telemetry/tracing.js";
 import { getAlert } from "../store/alerts.js";
 import { postAlertComment } from "./alerts.js";
 import { BudgetExceededError } from "./budget.js";
 import type { EngineDeps } from "./engine-deps.js";
+import { withTracing } from "./engine-deps.js";
 import { describeError, NeedsHumanError } from "./errors.js";
 import {
   advanceJob,
@@ -55,7 +57,7 @@ async function advance(deps: EngineDeps, taskId: number): Promise<void> {
     reportsOnly ? `report ${phase}` : `phase ${phase}`,
     reportsOnly ? "other" : "phase",
     { "orchestrator.phase": phase, [SpanAttr.taskId]: task.id },
-    () => runPhase(deps, task),
+    (_span, scoped) => runPhase(withTracing(deps, scoped), task),
   );
 }
 
@@ -90,27 +92,32 @@ async function runPhase(deps: EngineDeps, task: Task): Promise<void> {
 }
 
 /** Before any job of a task runs, calls an earlier, crashed attempt left `started` are marked interrupted. */
-function forTask(deps: EngineDeps, handler: JobHandler): JobHandler {
-  return (job) => {
+function forTask(deps: EngineDeps, handler: (job: Job, deps: EngineDeps) => Promise<void>): JobHandler {
+  return (job, tracing) => {
     if (job.taskId !== null) {
       const interrupted = markInterruptedCalls(deps.db, job.taskId);
       if (interrupted > 0) deps.log.warn("model calls cut off by a crash marked as failed", { taskId: job.taskId, calls: interrupted });
     }
-    return handler(job);
+    return handler(job, scoped(deps, tracing));
   };
+}
+
+/** The dependencies with their spans under the job's, when the worker traces jobs. */
+function scoped(deps: EngineDeps, tracing: Tracing | undefined): EngineDeps {
+  return tracing ? withTracing(deps, tracing) : deps;
 }
 
 export function createJobHandlers(deps: EngineDeps): Record<JobKind, JobHandler> {
   return {
-    [JobKind.intake]: (job) => runIntake(deps, intakePayloadSchema.parse(job.payload)),
-    [JobKind.advance]: forTask(deps, (job) => advance(deps, advancePayloadSchema.parse(job.payload).taskId)),
-    [JobKind.ciCompleted]: forTask(deps, (job) => runCiCompleted(deps, ciCompletedPayloadSchema.parse(job.payload))),
-    [JobKind.reviewSubmitted]: forTask(deps, (job) => runReviewSubmitted(deps, reviewSubmittedPayloadSchema.parse(job.payload))),
-    [JobKind.pullRequestClosed]: forTask(deps, (job) => runPullRequestClosed(deps, pullRequestClosedPayloadSchema.parse(job.payload))),
-    [JobKind.issueClosed]: forTask(deps, (job) => runIssueClosed(deps, issueClosedPayloadSchema.parse(job.payload))),
-    [JobKind.command]: (job) => runCommand(deps, commandPayloadSchema.parse(job.payload)),
-    [JobKind.reconcile]: forTask(deps, (job) => runReconcile(deps, reconcilePayloadSchema.parse(job.payload).taskId)),
-    [JobKind.alert]: (job) => runAlert(deps, alertPayloadSchema.parse(job.payload).alertId),
+    [JobKind.intake]: (job, tracing) => runIntake(scoped(deps, tracing), intakePayloadSchema.parse(job.payload)),
+    [JobKind.advance]: forTask(deps, (job, d) => advance(d, advancePayloadSchema.parse(job.payload).taskId)),
+    [JobKind.ciCompleted]: forTask(deps, (job, d) => runCiCompleted(d, ciCompletedPayloadSchema.parse(job.payload))),
+    [JobKind.reviewSubmitted]: forTask(deps, (job, d) => runReviewSubmitted(d, reviewSubmittedPayloadSchema.parse(job.payload))),
+    [JobKind.pullRequestClosed]: forTask(deps, (job, d) => runPullRequestClosed(d, pullRequestClosedPayloadSchema.parse(job.payload))),
+    [JobKind.issueClosed]: forTask(deps, (job, d) => runIssueClosed(d, issueClosedPayloadSchema.parse(job.payload))),
+    [JobKind.command]: (job, tracing) => runCommand(scoped(deps, tracing), commandPayloadSchema.parse(job.payload)),
+    [JobKind.reconcile]: forTask(deps, (job, d) => runReconcile(d, reconcilePayloadSchema.parse(job.payload).taskId)),
+    [JobKind.alert]: (job, tracing) => runAlert(scoped(deps, tracing), alertPayloadSchema.parse(job.payload).alertId),
   };
 }
 

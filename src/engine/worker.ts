@@ -7,7 +7,8 @@ import { SpanAttr } from "../telemetry/tracing.js";
 import type { Clock } from "./clock.js";
 import { describeError, isRetryable, retryAfterMs } from "./errors.js";
 
-export type JobHandler = (job: Job) => Promise<void>;
+/** Runs a job; `tracing` is scoped to the job's span, for the spans the job makes. */
+export type JobHandler = (job: Job, tracing?: Tracing) => Promise<void>;
 
 export interface WorkerLog {
   info(message: string, fields?: Record<string, unknown>): void;
@@ -130,7 +131,7 @@ export class Worker {
       if (!handler) throw new Error(`No handler for job kind '${job.kind}'.`);
       const { tracing } = this.#options;
       if (tracing) {
-        await tracing.instrument(`job ${job.kind}`, "job", { "orchestrator.job.id": job.id, "orchestrator.job.kind": job.kind, "orchestrator.job.attempt": job.attempts, ...(job.taskId === null ? {} : { [SpanAttr.taskId]: job.taskId }) }, () => handler(job));
+        await tracing.instrument(`job ${job.kind}`, "job", { "orchestrator.job.id": job.id, "orchestrator.job.kind": job.kind, "orchestrator.job.attempt": job.attempts, ...(job.taskId === null ? {} : { [SpanAttr.taskId]: job.taskId }) }, (_span, scoped) => handler(job, scoped));
       } else {
         await handler(job);
       }

@@ -46,8 +46,8 @@ export interface SqliteSpanProcessorOptions {
 }
 
 /**
- * Keeps finished spans in SQLite, so the dashboards draw timelines with no collector. Spans are
- * buffered and written in one transaction per flush: a webhook's span must not cost it a commit.
+ * Keeps the finished spans of tasks in SQLite, so the dashboards draw timelines with no collector.
+ * Spans are buffered and written in one transaction per flush, never inside the code that ends them.
  */
 export class SqliteSpanProcessor implements SpanProcessor {
   readonly #db: Db;
@@ -68,7 +68,9 @@ export class SqliteSpanProcessor implements SpanProcessor {
   }
 
   onEnd(span: ReadableSpan): void {
-    if (this.#closed) return;
+    // Only a task's spans are kept: the dashboards draw tasks' timelines, and a webhook burst (spans
+    // of no task yet) would otherwise cost a write per delivery. Those go to OTLP when it is set.
+    if (this.#closed || typeof span.attributes[SpanAttr.taskId] !== "number") return;
     this.#buffer.push(toStoredSpan(span));
     if (this.#buffer.length >= 500) {
       // Soon, but not inside span.end(): the code ending the span (a webhook's answer) must not pay for the commit.

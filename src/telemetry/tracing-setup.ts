@@ -66,7 +66,7 @@ class ReportingExporter implements SpanExporter {
 /**
  * The OTLP traces URL from the standard variables: `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` as given,
  * else `OTEL_EXPORTER_OTLP_ENDPOINT` with `/v1/traces` appended. `OTEL_SDK_DISABLED=true` or
- * `OTEL_TRACES_EXPORTER=none` turns export off.
+ * `OTEL_TRACES_EXPORTER=none` turns export off (the first turns tracing off altogether).
  */
 export function otlpTracesUrl(env: NodeJS.ProcessEnv): string | undefined {
   if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === "true" || env.OTEL_TRACES_EXPORTER?.trim().toLowerCase() === "none") return undefined;
@@ -91,6 +91,10 @@ export function setUpTracing(options: {
   readonly onError?: (error: unknown) => void;
 }): TracingSetup {
   const env = options.env ?? process.env;
+  if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === "true") {
+    // The operator turned tracing off: spans are the API's no-ops, nothing is stored or sent.
+    return { tracing: new Tracing(), otlpUrl: undefined, flushStore: () => undefined, flush: () => Promise.resolve(), shutdown: () => Promise.resolve() };
+  }
   const sqlite = new SqliteSpanProcessor(options.db, { ...(options.flushMs === undefined ? {} : { flushMs: options.flushMs }), ...(options.onError ? { onError: options.onError } : {}) });
   const processors: SpanProcessor[] = [sqlite];
   const otlpUrl = otlpTracesUrl(env);

@@ -19,11 +19,15 @@ import { openDatabase } from "../../src/store/open-database.js";
 import type { StoredSpan } from "../../src/store/spans.js";
 import { insertSpans } from "../../src/store/spans.js";
 import { listTasks } from "../../src/store/tasks.js";
+import { readSettings } from "../../src/config/settings.js";
+import { AnthropicClient } from "../../src/llm/anthropic-client.js";
+import { createAppCredentials, startApp } from "../../src/sim/scenario/start-app.js";
 import { useTempFolder } from "../support/temp-database.js";
 
 const run = promisify(execFile);
 const folder = useTempFolder();
 const screenshotPath = fileURLToPath(new URL("../../test-results/dashboard.png", import.meta.url));
+const servedScreenshotPath = fileURLToPath(new URL("../../test-results/dashboard-served.png", import.meta.url));
 
 function findChromium(): string {
   const found = (process.env.PATH ?? "")
@@ -176,5 +180,48 @@ describe("the dashboard page in a browser", () => {
       await browser?.close();
     }
     expect(existsSync(screenshotPath) && statSync(screenshotPath).size).toBeGreaterThan(20_000);
+  }, 90_000);
+
+  it("is served by the app: signed in with the token through the form, a task's timeline from the spans the tracer stored", async () => {
+    const executablePath = findChromium();
+    const databasePath = join(folder.path(), "orchestrator.db");
+    const played = await runScenario(loadScenario("happy"), { databasePath });
+    const token = "browser-test-dashboard-token-0123456789";
+    const db = openDatabase(databasePath);
+    const settings = readSettings({ DATABASE_PATH: databasePath, ORCHESTRATOR_WORKER: "off", ANTHROPIC_API_KEY: "sk-ant-unused", ORCHESTRATOR_DASHBOARD_TOKEN: token });
+    const client = new AnthropicClient({ apiKey: "sk-ant-unused", baseURL: "http://127.0.0.1:9", maxRetries: 0, timeoutMs: 1_000 });
+    const app = await startApp({ credentials: createAppCredentials(4244), githubBaseUrl: "http://127.0.0.1:9", settings, db, providers: [client], env: {} });
+    let browser: Browser | undefined;
+    try {
+      browser = await chromium.launch({ executablePath, args: ["--no-sandbox"] });
+      const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1200, height: 900 } });
+      const page = await context.newPage();
+      const origins = new Set<string>();
+      page.on("request", (request) => origins.add(new URL(request.url()).origin));
+
+      // Not signed in: the page sends the browser to the sign-in form, which works without JavaScript.
+      await page.goto(`${app.baseUrl}/dashboard`);
+      expect(new URL(page.url()).pathname).toBe("/dashboard/login");
+      await page.locator('input[name="token"]').fill(token);
+      await Promise.all([page.waitForURL(`${app.baseUrl}/dashboard`), page.locator('button[type="submit"]').click()]);
+      expect(await attributes(page.locator("svg[data-chart]"), "data-chart")).toEqual(["tasks-by-day", "first-pass-ci", "cost-per-merged-pr", "spend-by-model-role", "slowest-phases"]);
+
+      // The recent task's link opens its timeline, drawn from what the tracer stored while the task ran.
+      await Promise.all([page.waitForURL(/\/dashboard\?task=\d+/), page.locator(`table[data-table="recent-tasks"] tbody tr td:first-child a`).first().click()]);
+      const timeline = page.locator(`svg[data-chart="task-timeline"]`);
+      expect(await timeline.locator(`g[data-group="model"]`).count()).toBe(played.llm.calls);
+      expect(await timeline.locator(`g[data-group="github"]`).count()).toBeGreaterThan(10);
+      expect(await timeline.locator(`g[data-group="phase"]`).count()).toBeGreaterThanOrEqual(5);
+
+      mkdirSync(join(servedScreenshotPath, ".."), { recursive: true });
+      await page.screenshot({ path: servedScreenshotPath, fullPage: true });
+      expect([...origins]).toEqual([app.baseUrl]);
+      await context.close();
+    } finally {
+      await browser?.close();
+      await app.stop();
+      db.close();
+    }
+    expect(statSync(servedScreenshotPath).size).toBeGreaterThan(20_000);
   }, 90_000);
 });

@@ -9,33 +9,36 @@ import { useTempFolder } from "../support/temp-database.js";
 const folder = useTempFolder();
 
 describe("instrument", () => {
-  it("nests spans by async scope, carries the task id down, and stores them in SQLite on flush", async () => {
+  it("nests spans through the scoped Tracing it hands over, carries the task id down, and stores them in SQLite on flush", async () => {
     const db = folder.open();
     const setup = setUpTracing({ db, env: {} });
     const { tracing } = setup;
-    await tracing.instrument("job advance", "job", { "orchestrator.task_id": 7 }, async () => {
+    await tracing.instrument("job advance", "job", { "orchestrator.task_id": 7 }, async (_span, job) => {
+      expect(job.taskId).toBe(7);
       // Two children at once: each keeps its own parent, not the other's.
       await Promise.all([
-        tracing.instrument("chat claude", "model", {}, async () => {
+        job.instrument("chat claude", "model", {}, async (_chat, chat) => {
           await new Promise((resolve) => setTimeout(resolve, 5));
-          expect(tracing.taskId).toBe(7);
+          expect(chat.taskId).toBe(7);
         }),
-        tracing.instrument("GitHub GET /user", "github", {}, () => "done"),
+        job.instrument("GitHub GET /user", "github", {}, () => "done"),
       ]);
     });
+    // The root Tracing stays unscoped: work after the job is not its child.
+    expect(tracing.taskId).toBeUndefined();
     await tracing.instrument("webhook issues", "webhook", {}, () => undefined);
     // Buffered until a flush: a webhook's span must not cost it a commit.
     expect(listSpansSince(db, 0)).toEqual([]);
     await setup.flush();
     const spans = listSpansSince(db, 0);
-    expect(spans.map((s) => s.name).sort()).toEqual(["GitHub GET /user", "chat claude", "job advance", "webhook issues"]);
+    // A task's spans only: the webhook's (no task yet) is for a collector, not the store.
+    expect(spans.map((s) => s.name).sort()).toEqual(["GitHub GET /user", "chat claude", "job advance"]);
     const job = spans.find((s) => s.name === "job advance");
     const chat = spans.find((s) => s.name === "chat claude");
     const github = spans.find((s) => s.name === "GitHub GET /user");
     expect(chat).toMatchObject({ parentSpanId: job?.spanId, traceId: job?.traceId, taskId: 7, kind: "model", status: "ok" });
     expect(github).toMatchObject({ parentSpanId: job?.spanId, taskId: 7, kind: "github" });
     expect(chat?.durationMs).toBeGreaterThanOrEqual(4);
-    expect(spans.find((s) => s.name === "webhook issues")).toMatchObject({ parentSpanId: null, taskId: null });
     // In the order they started; the two children started within the same instant.
     const ofTask = listTaskSpans(db, 7).map((s) => s.name);
     expect(ofTask[0]).toBe("job advance");
@@ -46,7 +49,7 @@ describe("instrument", () => {
     const db = folder.open();
     const setup = setUpTracing({ db, env: {} });
     const token = "ghp_0123456789abcdefghijklmnopqrstuvwxyzAB";
-    await expect(setup.tracing.instrument("GitHub GET /user", "github", {}, () => Promise.reject(new Error(`Bad credentials for ${token}`)))).rejects.toThrow(token);
+    await expect(setup.tracing.instrument("GitHub GET /user", "github", { "orchestrator.task_id": 1 }, () => Promise.reject(new Error(`Bad credentials for ${token}`)))).rejects.toThrow(token);
     await setup.flush();
     const [span] = listSpansSince(db, 0);
     expect(span?.statusMessage).toMatch(/^Bad credentials for /);
@@ -57,7 +60,7 @@ describe("instrument", () => {
     const db = folder.open();
     const setup = setUpTracing({ db, env: {} });
     const failure = new Error("GitHub answered 502");
-    await expect(setup.tracing.instrument("GitHub POST /graphql", "github", {}, () => Promise.reject(failure))).rejects.toBe(failure);
+    await expect(setup.tracing.instrument("GitHub POST /graphql", "github", { "orchestrator.task_id": 1 }, () => Promise.reject(failure))).rejects.toBe(failure);
     await setup.flush();
     expect(listSpansSince(db, 0)).toEqual([expect.objectContaining({ name: "GitHub POST /graphql", status: "error", statusMessage: "GitHub answered 502" })]);
   });
@@ -79,7 +82,7 @@ describe("instrument", () => {
     const errors: unknown[] = [];
     const setup = setUpTracing({ db, env: {}, onError: (e) => errors.push(e) });
     db.close();
-    await expect(setup.tracing.instrument("phase planning", "phase", {}, () => 42)).resolves.toBe(42);
+    await expect(setup.tracing.instrument("phase planning", "phase", { "orchestrator.task_id": 1 }, () => 42)).resolves.toBe(42);
     await expect(setup.flush()).resolves.toBeUndefined();
     expect(errors).toEqual([new Error("the database is closed: 1 span not stored")]);
   });
@@ -111,6 +114,17 @@ describe("a collector that does not answer", () => {
       await new Promise<void>((resolve) => blackHole.close(() => { resolve(); }));
     }
   }, 15_000);
+});
+
+describe("OTEL_SDK_DISABLED=true", () => {
+  it("turns tracing off altogether: the work runs, no span is stored", async () => {
+    const db = folder.open();
+    const setup = setUpTracing({ db, env: { OTEL_SDK_DISABLED: "true", OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:9" } });
+    expect(setup.otlpUrl).toBeUndefined();
+    await expect(setup.tracing.instrument("phase planning", "phase", { "orchestrator.task_id": 1 }, () => "ran")).resolves.toBe("ran");
+    await setup.flush();
+    expect(listSpansSince(db, 0)).toEqual([]);
+  });
 });
 
 describe("otlpTracesUrl", () => {
