@@ -2,7 +2,7 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-const benchmarks = ["webhook-ack.ts", "engine.ts"];
+const benchmarks = ["webhook-ack.ts", "engine.ts", "observability.ts"];
 let exitCode = 0;
 for (const file of benchmarks) {
   const run = spawnSync(process.execPath, ["--import", "tsx", fileURLToPath(new URL(file, import.meta.url))], { stdio: "inherit" });

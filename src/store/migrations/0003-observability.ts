@@ -33,4 +33,10 @@ CREATE INDEX alerts_by_task ON alerts (task_id) WHERE task_id IS NOT NULL;
 CREATE INDEX alerts_by_time ON alerts (raised_at);
 -- The alert sweep and the dashboards read recent events across tasks.
 CREATE INDEX task_events_by_time ON task_events (at);
+-- Read paths that aggregate all history at each scrape, made index-only scans (bench/observability.ts):
+-- tokens, cost and calls by provider, model and role without reading the stored responses;
+-- tasks that entered each state; the dashboards' window of tasks.
+CREATE INDEX model_calls_usage ON model_calls (provider, model, role, status, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cost_usd);
+CREATE INDEX task_events_by_state ON task_events (to_state, task_id) WHERE to_state IS NOT NULL;
+CREATE INDEX tasks_by_created ON tasks (created_at);
 `;
