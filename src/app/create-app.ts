@@ -17,7 +17,8 @@ import type { Db } from "../store/open-database.js";
 import type { WalCheckpointer } from "../store/wal-checkpointer.js";
 import { startWalCheckpointer } from "../store/wal-checkpointer.js";
 import { traceOctokit } from "../github/trace-octokit.js";
-import { createMetrics } from "../telemetry/metrics.js";
+import type { ReadPaths } from "../telemetry/read-paths.js";
+import { ObservabilityReader, readPathsInProcess } from "../telemetry/read-paths.js";
 import { Tracing } from "../telemetry/tracing.js";
 import { DashboardAuth } from "./dashboard-auth.js";
 import { createHealthHandler } from "./health-handler.js";
@@ -77,6 +78,7 @@ export function createOrchestratorApp(options: OrchestratorOptions): Orchestrato
   let checkpointer: WalCheckpointer | undefined;
   let reconcileTimer: NodeJS.Timeout | undefined;
   let alertTimer: NodeJS.Timeout | undefined;
+  let readPaths: ReadPaths | undefined;
 
   const tracing = options.tracing?.tracing ?? new Tracing();
   const flushSpans = (): void => {
@@ -147,18 +149,19 @@ export function createOrchestratorApp(options: OrchestratorOptions): Orchestrato
     const logError = (message: string) => (error: unknown): void => {
       app.log.error({ err: error }, message);
     };
-    const metrics = createMetrics({
-      db: options.db,
-      clock,
+    // The scrape and the dashboard's data read long histories: on a thread of their own, so webhooks never wait on them.
+    const readOptions = {
+      now: () => clock.now(),
       providers: options.providers.map((p) => p.provider),
       circuits: () => Object.fromEntries(Object.entries(deps.breakers.snapshot()).map(([provider, c]) => [provider, c.state])),
-    });
-    addHandler(createMetricsHandler(metrics, options.settings.metricsToken, logError("metrics: the database does not answer")));
+    };
+    const read = options.db.memory ? readPathsInProcess(options.db, readOptions) : new ObservabilityReader({ path: options.db.name, ...readOptions });
+    readPaths = read;
+    addHandler(createMetricsHandler(read, options.settings.metricsToken, logError("metrics: the database does not answer")));
     const { dashboard, github } = options.settings;
     addHandler(
       createDashboardHandler({
-        db: options.db,
-        clock,
+        read,
         auth: new DashboardAuth({ ...dashboard, now: () => clock.now() }),
         flushSpans,
         github,
@@ -220,6 +223,8 @@ export function createOrchestratorApp(options: OrchestratorOptions): Orchestrato
       worker = undefined;
       clearInterval(reconcileTimer);
       clearInterval(alertTimer);
+      await readPaths?.stop();
+      readPaths = undefined;
       await current?.stop();
       await checkpointer?.stop();
       checkpointer = undefined;

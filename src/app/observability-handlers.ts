@@ -1,16 +1,15 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
-import type { Clock } from "../engine/clock.js";
-import type { Db } from "../store/open-database.js";
-import { buildDashboardData, DashboardTaskNotFoundError } from "../telemetry/dashboard-data.js";
+import type { DashboardData } from "../telemetry/dashboard-data.js";
+import { DashboardTaskNotFoundError } from "../telemetry/dashboard-data.js";
+import type { ReadPaths } from "../telemetry/read-paths.js";
 import { renderDashboardHtml } from "../telemetry/render-dashboard-html.js";
-import type { createMetrics } from "../telemetry/metrics.js";
 import type { DashboardAuth, DashboardViewer } from "./dashboard-auth.js";
 import { cookieHeader, isSecureRequest, oauthStateCookie, readCookies, sameSecret, sessionCookie } from "./dashboard-auth.js";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
-type Metrics = Pick<ReturnType<typeof createMetrics>, "contentType" | "render">;
+type Metrics = Pick<ReadPaths, "contentType" | "render">;
 
 function pathOf(req: IncomingMessage): URL {
   return new URL(req.url ?? "/", "http://localhost");
@@ -83,8 +82,8 @@ export function createMetricsHandler(metrics: Metrics, token: string | undefined
 }
 
 export interface DashboardHandlerOptions {
-  readonly db: Db;
-  readonly clock: Clock;
+  /** Where the dashboard's data is read (a thread of its own, normally). */
+  readonly read: Pick<ReadPaths, "dashboard">;
   readonly auth: DashboardAuth;
   /** Writes buffered spans, so a task's timeline is complete when read. */
   readonly flushSpans: () => void;
@@ -236,7 +235,7 @@ export function createDashboardHandler(options: DashboardHandlerOptions): Handle
     signedIn(req, res, { via: "github", name: login });
   };
 
-  const serveDashboard = (req: IncomingMessage, res: ServerResponse, url: URL, json: boolean): void => {
+  const serveDashboard = async (req: IncomingMessage, res: ServerResponse, url: URL, json: boolean): Promise<void> => {
     const taskParam = url.searchParams.get("task");
     const taskId = queryNumber(taskParam, 1, Number.MAX_SAFE_INTEGER);
     const daysParam = url.searchParams.get("days");
@@ -246,9 +245,9 @@ export function createDashboardHandler(options: DashboardHandlerOptions): Handle
       return;
     }
     options.flushSpans();
-    let data: ReturnType<typeof buildDashboardData>;
+    let data: DashboardData;
     try {
-      data = buildDashboardData(options.db, { now: options.clock.now(), ...(days === undefined ? {} : { days }), ...(taskId === undefined ? {} : { taskId }) });
+      data = await options.read.dashboard({ ...(days === undefined ? {} : { days }), ...(taskId === undefined ? {} : { taskId }) });
     } catch (error) {
       if (!(error instanceof DashboardTaskNotFoundError)) throw error;
       res.writeHead(404, { "content-type": "text/plain" }).end(`There is no task ${taskId ?? ""}.\n`);
@@ -324,7 +323,7 @@ export function createDashboardHandler(options: DashboardHandlerOptions): Handle
         }
         return true;
       }
-      serveDashboard(req, res, url, path === "/dashboard.json");
+      await serveDashboard(req, res, url, path === "/dashboard.json");
     } catch (error) {
       options.onError(error);
       if (!res.headersSent) res.writeHead(503, { "content-type": "text/plain" }).end("The dashboard could not be built just now; the app's log has the reason.\n");
