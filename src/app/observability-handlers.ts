@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
-import type { DashboardData } from "../telemetry/dashboard-data.js";
+import type { DashboardData } from "../telemetry/dashboard-types.js";
 import { DashboardTaskNotFoundError } from "../telemetry/dashboard-data.js";
 import type { ReadPaths } from "../telemetry/read-paths.js";
 import { renderDashboardHtml } from "../telemetry/render-dashboard-html.js";

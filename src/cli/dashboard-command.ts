@@ -5,7 +5,7 @@ import { z } from "zod";
 import { readSettings, SettingsError } from "../config/settings.js";
 import { migrations } from "../store/migrations/index.js";
 import type { Db } from "../store/open-database.js";
-import type { DashboardData } from "../telemetry/dashboard-data.js";
+import type { DashboardData } from "../telemetry/dashboard-types.js";
 import { buildDashboardData, DashboardTaskNotFoundError, defaultDashboardDays, maxDashboardDays } from "../telemetry/dashboard-data.js";
 import { renderDashboardHtml } from "../telemetry/render-dashboard-html.js";
 

@@ -2,7 +2,7 @@ import { Worker } from "node:worker_threads";
 import { collectDefaultMetrics, Registry } from "prom-client";
 import type { CircuitState } from "../engine/circuit-breaker.js";
 import type { Db } from "../store/open-database.js";
-import type { DashboardData, DashboardOptions } from "./dashboard-data.js";
+import type { DashboardData, DashboardOptions } from "./dashboard-types.js";
 import { buildDashboardData, DashboardTaskNotFoundError } from "./dashboard-data.js";
 import { createMetrics } from "./metrics.js";
 

@@ -6,7 +6,7 @@ import Database from "better-sqlite3";
 import type { CircuitState } from "../engine/circuit-breaker.js";
 import type { Db } from "../store/open-database.js";
 import { buildDashboardData, DashboardTaskNotFoundError } from "./dashboard-data.js";
-import type { DashboardOptions } from "./dashboard-data.js";
+import type { DashboardOptions } from "./dashboard-types.js";
 import { createMetrics } from "./metrics.js";
 import type { ReadReply, ReadRequest } from "./read-paths.js";
 

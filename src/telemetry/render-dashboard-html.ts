@@ -1,5 +1,5 @@
 import type { SpanKind } from "../store/spans.js";
-import type { DashboardData, OutcomeBucket, TaskTimeline } from "./dashboard-data.js";
+import type { DashboardData, OutcomeBucket, TaskTimeline } from "./dashboard-types.js";
 import { formatCount, formatDuration, formatUsd } from "./format.js";
 import type { ChartSeries, GanttRow } from "./svg-charts.js";
 import { chartColors, escapeXml as esc, ganttChart, horizontalBarChart, ratioBar, stackedBarChart } from "./svg-charts.js";

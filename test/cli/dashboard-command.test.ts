@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { DashboardCommandIo, DashboardCommandOptions } from "../../src/cli/dashboard-command.js";
 import { dashboardCommand } from "../../src/cli/dashboard-command.js";
 import { cancel, createTask, startPlanning } from "../../src/engine/transitions.js";
-import type { DashboardData } from "../../src/telemetry/dashboard-data.js";
+import type { DashboardData } from "../../src/telemetry/dashboard-types.js";
 import { sampleTask, useTempFolder } from "../support/temp-database.js";
 
 const run = promisify(execFile);
