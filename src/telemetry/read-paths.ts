@@ -48,6 +48,7 @@ interface Pending {
 export class ObservabilityReader implements ReadPaths {
   readonly #options: ReadPathsOptions;
   readonly #process = new Registry();
+  #processMetrics = false;
   readonly #pending = new Map<number, Pending>();
   #worker: Worker | undefined;
   #nextId = 1;
@@ -55,7 +56,6 @@ export class ObservabilityReader implements ReadPaths {
 
   constructor(options: ReadPathsOptions) {
     this.#options = options;
-    collectDefaultMetrics({ register: this.#process });
   }
 
   get contentType(): string {
@@ -64,6 +64,11 @@ export class ObservabilityReader implements ReadPaths {
 
   /** Prometheus text: the store's series from the thread, then this process's. */
   async render(): Promise<string> {
+    // Started at the first scrape: an app nobody scrapes keeps no event-loop monitor or GC observer running.
+    if (!this.#processMetrics) {
+      this.#processMetrics = true;
+      collectDefaultMetrics({ register: this.#process });
+    }
     const stored = (await this.#ask({ kind: "metrics", now: this.#options.now(), circuits: this.#options.circuits() })) as string;
     return `${stored}\n${await this.#process.metrics()}`;
   }
