@@ -65,7 +65,13 @@ export async function implementPlan(
   const messages: LlmMessage[] = [
     {
       role: "user",
-      content: [{ type: "text", text: `${renderIssue(input.issue)}\n\n## Plan\n\n${renderPlan(input.plan)}\n\n${input.revision ? renderRevision(input.revision) : "Implement the plan now."}` }],
+      content: [
+        // The issue and the plan are the same for every round of this task's implementation: a second
+        // cache breakpoint after them, so a revision round reads them from the cache and only its
+        // feedback is new.
+        { type: "text", text: `${renderIssue(input.issue)}\n\n## Plan\n\n${renderPlan(input.plan)}`, cache: true },
+        { type: "text", text: input.revision ? renderRevision(input.revision) : "Implement the plan now." },
+      ],
     },
   ];
   let failedEdits = 0;

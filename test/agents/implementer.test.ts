@@ -133,4 +133,21 @@ describe("implementPlan", () => {
     expect(lastMessage(sent[2])).toEqual({ role: "user", content: [{ type: "text", text: "Use the tools to make the edits, then call finish." }] });
     expect(workspace.changes()).toEqual([]);
   });
+
+  it("puts a cache breakpoint after the issue and the plan, so a revision round differs from the first only after it", async () => {
+    const sim = await startSim({ replies: [{ match: { text: "Implement the plan now" }, reply: { toolCalls: [finish] } }, { match: { text: "Rename it" }, reply: { toolCalls: [finish] } }] });
+    const { ask, sent } = recordingAsk(sim);
+    const first = setUp();
+    await implementPlan(ask, first.workspace, first.input);
+    const second = setUp();
+    await implementPlan(ask, second.workspace, { ...second.input, revision: { diff: "+export const sub", feedback: "Rename it to subtract." } });
+
+    const [round1, round2] = sent.map((request) => request.messages[0]?.content ?? []);
+    expect(round1?.[0]).toMatchObject({ type: "text", cache: true });
+    expect(round1?.[0]).toEqual(round2?.[0]);
+    expect(JSON.stringify(round1?.[0])).toContain("## Plan");
+    expect(round1?.[1]).toEqual({ type: "text", text: "Implement the plan now." });
+    expect(round2?.[1]).toMatchObject({ type: "text", text: expect.stringContaining("Rename it to subtract.") });
+    expect(round2?.[1]).not.toHaveProperty("cache");
+  });
 });
