@@ -147,7 +147,8 @@ describe("implementPlan", () => {
     expect(round1?.[0]).toEqual(round2?.[0]);
     expect(JSON.stringify(round1?.[0])).toContain("## Plan");
     expect(round1?.[1]).toEqual({ type: "text", text: "Implement the plan now." });
-    expect(round2?.[1]).toMatchObject({ type: "text", text: expect.stringContaining("Rename it to subtract.") });
+    expect(round2?.[1]?.type).toBe("text");
+    expect(JSON.stringify(round2?.[1])).toContain("Rename it to subtract.");
     expect(round2?.[1]).not.toHaveProperty("cache");
   });
 });
