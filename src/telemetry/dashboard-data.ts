@@ -20,7 +20,7 @@ import type { Task } from "../store/tasks.js";
 import { getTask } from "../store/tasks.js";
 import type { PhaseSpan } from "./task-report.js";
 import { phasesOf, sumCalls } from "./task-report.js";
-import type { CostPerMergedPr, DashboardData, DashboardOptions, DayCounts, FirstPassCi, ModelRoleSpend, OutcomeBucket, PhaseDurations, RecentTask, TaskTimeline } from "./dashboard-types.js";
+import type { CostPerMergedPr, DashboardData, DashboardOptions, DayCounts, FirstPassCi, ModelRoleSpend, OutcomeBucket, PhaseDurations, RecentTask, TaskSummary, TaskTimeline } from "./dashboard-types.js";
 
 const dayMs = 86_400_000;
 export const defaultDashboardDays = 14;
@@ -174,18 +174,17 @@ function spendByModelRole(db: Db, since: number, until: number): ModelRoleSpend[
     .map((row) => ({ ...row }));
 }
 
+/** What every listing of a task shows. */
+function taskSummary(f: TaskFacts): TaskSummary {
+  const { task } = f;
+  return { id: task.id, repo: repoOf(task), issueNumber: task.issueNumber, issueTitle: task.issueTitle, state: task.state, outcome: f.outcome, prNumber: task.prNumber, prUrl: task.prUrl };
+}
+
 function recentTask(f: TaskFacts, now: number): RecentTask {
   const { task } = f;
   return {
-    id: task.id,
-    repo: repoOf(task),
-    issueNumber: task.issueNumber,
-    issueTitle: task.issueTitle,
-    state: task.state,
-    outcome: f.outcome,
+    ...taskSummary(f),
     merged: f.merged,
-    prNumber: task.prNumber,
-    prUrl: task.prUrl,
     costUsd: f.costUsd,
     createdAt: task.createdAt,
     durationMs: (f.endedAt ?? Math.max(now, task.createdAt)) - task.createdAt,
@@ -196,14 +195,7 @@ function taskTimeline(db: Db, f: TaskFacts): TaskTimeline {
   const { task } = f;
   const calls = listModelCalls(db, task.id);
   return {
-    id: task.id,
-    repo: repoOf(task),
-    issueNumber: task.issueNumber,
-    issueTitle: task.issueTitle,
-    state: task.state,
-    outcome: f.outcome,
-    prNumber: task.prNumber,
-    prUrl: task.prUrl,
+    ...taskSummary(f),
     failure: task.failure,
     createdAt: task.createdAt,
     endedAt: f.endedAt,
