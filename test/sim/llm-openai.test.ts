@@ -5,6 +5,8 @@ import { llmScriptSchema, type LlmScript } from "../../src/sim/llm/script.js";
 import { rejection, useLlmSimulator } from "./llm-test-helpers.js";
 
 const MODEL = "gpt-5-mini";
+/** A model of the GPT-5.6 family, which caches at breakpoints. */
+const MODEL_56 = "gpt-5.6-terra";
 const READ_FILE: OpenAI.Chat.ChatCompletionFunctionTool = {
   type: "function",
   function: { name: "read_file", description: "Read a file", parameters: { type: "object", properties: { path: { type: "string" } }, required: ["path"] } },
@@ -112,6 +114,37 @@ describe("OpenAI Chat Completions simulator", () => {
     },
     { rule: "unknown arguments", body: { model: MODEL, messages: [{ role: "user", content: "hi" }], max_token: 5 }, message: "Unrecognized request argument supplied: max_token" },
     { rule: "streaming", body: { model: MODEL, stream: true, messages: [{ role: "user", content: "hi" }] }, message: "llm simulator: streaming is not supported" },
+    {
+      rule: "cache breakpoints need GPT-5.6 or later",
+      body: { model: MODEL, messages: [{ role: "user", content: [{ type: "text", text: "hi", prompt_cache_breakpoint: { mode: "explicit" } }] }] },
+      message: "is not supported with this model",
+      param: "messages.[0].content.[0].prompt_cache_breakpoint",
+      code: "unsupported_parameter",
+    },
+    {
+      rule: "prompt_cache_options needs GPT-5.6 or later",
+      body: { model: MODEL, prompt_cache_options: { mode: "explicit" }, messages: [{ role: "user", content: "hi" }] },
+      message: "'prompt_cache_options' is not supported with this model",
+      param: "prompt_cache_options",
+    },
+    {
+      rule: "no cache breakpoint on the model's own messages",
+      body: {
+        model: MODEL_56,
+        messages: [
+          { role: "user", content: "hi" },
+          { role: "assistant", content: [{ type: "text", text: "hello", prompt_cache_breakpoint: { mode: "explicit" } }] },
+          { role: "user", content: "and?" },
+        ],
+      },
+      message: "'prompt_cache_breakpoint' is not supported on assistant messages",
+      param: "messages.[1].content.[0].prompt_cache_breakpoint",
+    },
+    {
+      rule: "a cache mode is implicit or explicit",
+      body: { model: MODEL_56, prompt_cache_options: { mode: "always" }, messages: [{ role: "user", content: "hi" }] },
+      message: "Invalid value",
+    },
   ];
 
   it.each(refusals)("refuses a request that breaks the rule: $rule", async ({ body, message, param, code }) => {
@@ -169,6 +202,74 @@ describe("OpenAI Chat Completions simulator", () => {
     expect(second.usage).toMatchObject({ prompt_tokens: 1503, prompt_tokens_details: { cached_tokens: 1408 } });
     expect(shortAgain.usage?.prompt_tokens_details?.cached_tokens).toBe(0);
     expect(sim.stats()).toMatchObject({ cacheReadTokens: 1408, cacheWriteTokens: 0 });
+  });
+
+  describe("GPT-5.6 and later: caching at breakpoints", () => {
+    const stable = (text: string): OpenAI.Chat.ChatCompletionContentPartText => ({ type: "text", text, prompt_cache_breakpoint: { mode: "explicit" } });
+    const system: OpenAI.Chat.ChatCompletionMessageParam = { role: "system", content: [stable("S".repeat(6000))] }; // 1,500 tokens
+    const explicit = { mode: "explicit" } as const;
+
+    it("writes up to an explicit breakpoint and reads exactly that prefix, not rounded to a token block", async () => {
+      const sim = await startSim(ALWAYS_OK);
+      const openai = client(sim);
+
+      const first = await openai.chat.completions.create({ model: MODEL_56, prompt_cache_options: explicit, messages: [system, { role: "user", content: "hello" }] });
+      const second = await openai.chat.completions.create({ model: MODEL_56, prompt_cache_options: explicit, messages: [system, { role: "user", content: "hello again!" }] });
+
+      expect(first.usage).toMatchObject({ prompt_tokens: 1502, prompt_tokens_details: { cached_tokens: 0, cache_write_tokens: 1500 } });
+      expect(second.usage).toMatchObject({ prompt_tokens: 1503, prompt_tokens_details: { cached_tokens: 1500, cache_write_tokens: 0 } });
+      expect(sim.stats()).toMatchObject({ inputTokens: 5, cacheReadTokens: 1500, cacheWriteTokens: 1500 });
+    });
+
+    it("without mode explicit, also writes at an implicit breakpoint at the end of the newest message", async () => {
+      const sim = await startSim(ALWAYS_OK);
+      const openai = client(sim);
+      const question = { role: "user", content: "Q".repeat(400) } as const; // 100 tokens
+
+      const first = await openai.chat.completions.create({ model: MODEL_56, messages: [system, question] });
+      const followUp = await openai.chat.completions.create({
+        model: MODEL_56,
+        messages: [system, question, { role: "assistant", content: "ok" }, { role: "user", content: "more?" }],
+      });
+
+      expect(first.usage?.prompt_tokens_details).toMatchObject({ cached_tokens: 0, cache_write_tokens: 1600 });
+      // The whole first request is read back: the implicit breakpoint ended it; the new turn is written.
+      expect(followUp.usage).toMatchObject({ prompt_tokens: 1603, prompt_tokens_details: { cached_tokens: 1600, cache_write_tokens: 3 } });
+    });
+
+    it("reads a prefix that changed after its breakpoint, which earlier models could not tell from a block that changed", async () => {
+      const sim = await startSim(ALWAYS_OK);
+      const openai = client(sim);
+      const review = (diff: string): OpenAI.Chat.ChatCompletionCreateParamsNonStreaming => ({
+        model: MODEL_56,
+        prompt_cache_options: explicit,
+        messages: [system, { role: "user", content: [stable(`issue and plan ${"P".repeat(400)}`), { type: "text", text: diff }] }],
+      });
+
+      await openai.chat.completions.create(review("diff one"));
+      const second = await openai.chat.completions.create(review("diff two, longer"));
+
+      expect(second.usage?.prompt_tokens_details).toMatchObject({ cached_tokens: 1500 + 104, cache_write_tokens: 0 });
+    });
+
+    it("writes nothing under mode explicit without a breakpoint, and nothing below 1,024 tokens", async () => {
+      const sim = await startSim(ALWAYS_OK);
+      const openai = client(sim);
+
+      const unmarked = await openai.chat.completions.create({ model: MODEL_56, prompt_cache_options: explicit, messages: [{ role: "system", content: "S".repeat(6000) }, { role: "user", content: "hello" }] });
+      const short = await openai.chat.completions.create({ model: MODEL_56, prompt_cache_options: explicit, messages: [{ role: "system", content: [stable("S".repeat(400))] }, { role: "user", content: "hi" }] });
+
+      expect(unmarked.usage?.prompt_tokens_details).toMatchObject({ cached_tokens: 0, cache_write_tokens: 0 });
+      expect(short.usage?.prompt_tokens_details).toMatchObject({ cached_tokens: 0, cache_write_tokens: 0 });
+    });
+
+    it("reports no cache_write_tokens field for earlier models, as the API does not", async () => {
+      const sim = await startSim(ALWAYS_OK);
+
+      const completion = await client(sim).chat.completions.create(hello);
+
+      expect(completion.usage?.prompt_tokens_details).not.toHaveProperty("cache_write_tokens");
+    });
   });
 
   describe("faults", () => {

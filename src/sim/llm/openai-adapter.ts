@@ -3,7 +3,7 @@ import { invalid, type ChatRequest, type ParseResult, type SimError, type SimErr
 import { headerValue } from "./http-io.js";
 import type { IdFactory } from "./ids.js";
 import { openAiIssue } from "./openai-issue-message.js";
-import { openAiSegments, openAiView } from "./openai-prompt.js";
+import { cachesAtBreakpoints, openAiSegments, openAiView } from "./openai-prompt.js";
 import { checkOpenAiRules } from "./openai-rules.js";
 import { openAiRequestSchema } from "./openai-schema.js";
 import type { PlannedReply } from "./plan-reply.js";
@@ -59,7 +59,8 @@ export class OpenAiAdapter implements ProviderAdapter {
   }
 
   reply(request: ChatRequest, planned: PlannedReply): RenderedReply {
-    const { usage, commit } = this.#cache.openai(request.view.model, request.segments);
+    const model = request.view.model;
+    const { usage, commit } = cachesAtBreakpoints(model) ? this.#cache.openaiAtBreakpoints(model, request.segments) : this.#cache.openai(model, request.segments);
     commit();
     const id = this.#ids.next("chatcmpl-", 29);
     const toolCalls = planned.toolCalls.map((call) => ({
@@ -85,7 +86,8 @@ export class OpenAiAdapter implements ProviderAdapter {
         prompt_tokens: usage.promptTokens,
         completion_tokens: planned.outputTokens,
         total_tokens: usage.promptTokens + planned.outputTokens,
-        prompt_tokens_details: { cached_tokens: usage.cachedTokens, audio_tokens: 0 },
+        // Models that cache at breakpoints report writes too; earlier ones have no such field.
+        prompt_tokens_details: { cached_tokens: usage.cachedTokens, audio_tokens: 0, ...(cachesAtBreakpoints(model) ? { cache_write_tokens: usage.cacheWriteTokens } : {}) },
         completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
       },
       service_tier: "default",
@@ -94,7 +96,12 @@ export class OpenAiAdapter implements ProviderAdapter {
     return {
       body,
       messageId: id,
-      usage: { inputTokens: usage.promptTokens - usage.cachedTokens, outputTokens: planned.outputTokens, cacheReadTokens: usage.cachedTokens, cacheWriteTokens: 0 },
+      usage: {
+        inputTokens: usage.promptTokens - usage.cachedTokens - usage.cacheWriteTokens,
+        outputTokens: planned.outputTokens,
+        cacheReadTokens: usage.cachedTokens,
+        cacheWriteTokens: usage.cacheWriteTokens,
+      },
       headers: { "x-request-id": this.#ids.next("req_", 32) },
     };
   }

@@ -1,3 +1,4 @@
+import { cachesAtBreakpoints } from "./openai-prompt.js";
 import type { OpenAiMessage, OpenAiRequest } from "./openai-schema.js";
 
 /*
@@ -19,7 +20,31 @@ export function checkOpenAiRules(request: OpenAiRequest): OpenAiRuleError | unde
   if (request.n !== undefined && request.n !== null && request.n !== 1) {
     return { message: "llm simulator: only n = 1 is supported", param: "n", code: "unsupported_value" };
   }
-  return checkTools(request) ?? checkToolMessages(request.messages);
+  return checkPromptCache(request) ?? checkTools(request) ?? checkToolMessages(request.messages);
+}
+
+/** Cache breakpoints and `prompt_cache_options` exist from GPT-5.6 on, and never on the model's own messages. */
+function checkPromptCache(request: OpenAiRequest): OpenAiRuleError | undefined {
+  const marked = request.messages.flatMap((m, i) =>
+    Array.isArray(m.content) ? m.content.flatMap((part, j) => ("prompt_cache_breakpoint" in part && part.prompt_cache_breakpoint !== undefined ? [{ i, j, role: m.role }] : [])) : [],
+  );
+  const onAssistant = marked.find((m) => m.role === "assistant");
+  if (onAssistant) {
+    return {
+      message: "Invalid value: 'prompt_cache_breakpoint' is not supported on assistant messages.",
+      param: `messages.[${onAssistant.i}].content.[${onAssistant.j}].prompt_cache_breakpoint`,
+      code: "invalid_value",
+    };
+  }
+  const options = request.prompt_cache_options;
+  if ((marked.length > 0 || options !== undefined) && !cachesAtBreakpoints(request.model)) {
+    const param = options !== undefined ? "prompt_cache_options" : `messages.[${marked[0]?.i ?? 0}].content.[${marked[0]?.j ?? 0}].prompt_cache_breakpoint`;
+    return { message: `Unsupported parameter: '${param}' is not supported with this model.`, param, code: "unsupported_parameter" };
+  }
+  if (options?.ttl !== undefined && request.prompt_cache_retention !== undefined) {
+    return { message: "Invalid request: set either 'prompt_cache_options.ttl' or 'prompt_cache_retention', not both.", param: "prompt_cache_options.ttl", code: "invalid_value" };
+  }
+  return undefined;
 }
 
 function checkTools(request: OpenAiRequest): OpenAiRuleError | undefined {

@@ -5,7 +5,9 @@ import { z } from "zod";
  * ("Unrecognized request argument supplied: foo"); rarely used fields are accepted loosely.
  */
 
-const textPartSchema = z.strictObject({ type: z.literal("text"), text: z.string() });
+/** Marks the exact end of a reusable prompt prefix (GPT-5.6 and later); the only mode is `explicit`. */
+const breakpointSchema = z.strictObject({ mode: z.literal("explicit") }).optional();
+const textPartSchema = z.strictObject({ type: z.literal("text"), text: z.string(), prompt_cache_breakpoint: breakpointSchema });
 const textContentSchema = z.union([z.string(), z.array(textPartSchema)]);
 
 const userPartSchema = z.discriminatedUnion("type", [
@@ -13,6 +15,7 @@ const userPartSchema = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("image_url"),
     image_url: z.strictObject({ url: z.string(), detail: z.enum(["auto", "low", "high"]).optional() }),
+    prompt_cache_breakpoint: breakpointSchema,
   }),
   z.looseObject({ type: z.literal("input_audio"), input_audio: z.looseObject({}) }),
   z.looseObject({ type: z.literal("file"), file: z.looseObject({}) }),
@@ -96,7 +99,7 @@ export const openAiRequestSchema = z.strictObject({
   prediction: z.unknown().optional(),
   web_search_options: z.unknown().optional(),
   prompt_cache_key: z.string().nullish(),
-  prompt_cache_options: z.unknown().optional(),
+  prompt_cache_options: z.strictObject({ mode: z.enum(["implicit", "explicit"]).optional(), ttl: z.literal("30m").optional() }).optional(),
   prompt_cache_retention: z.unknown().optional(),
   safety_identifier: z.string().nullish(),
   moderation: z.unknown().optional(),

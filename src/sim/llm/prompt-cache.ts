@@ -18,7 +18,12 @@ import { totalTokens } from "./token-estimate.js";
  *   - input = everything else, i.e. the part after the last breakpoint when caching happened.
  *   After a successful reply, every breakpoint prefix of at least `minTokens` is written.
  *
- * OpenAI (automatic): the longest prefix of this prompt seen in any earlier successful request,
+ * OpenAI, GPT-5.6 and later (breakpoints, explicit on content parts and one implicit at the newest
+ * message unless turned off; see openai-prompt.ts): as Anthropic, but with no lookback limit, the
+ * latest four breakpoints written, and `cached_tokens` and `cache_write_tokens` both inside
+ * `prompt_tokens`, not rounded to a token block.
+ *
+ * OpenAI, earlier models (automatic): the longest prefix of this prompt seen in any earlier successful request,
  * if at least `minTokens` long, counts in 128-token increments as `cached_tokens`, which stay
  * included in `prompt_tokens`. After a successful reply every prefix of the prompt is stored.
  *
@@ -27,6 +32,8 @@ import { totalTokens } from "./token-estimate.js";
 
 const ANTHROPIC_LOOKBACK_BLOCKS = 20;
 const OPENAI_CACHE_INCREMENT = 128;
+/** GPT-5.6 writes up to four breakpoints a request (the implicit one included). */
+const OPENAI_WRITTEN_BREAKPOINTS = 4;
 
 export interface AnthropicCacheUsage {
   readonly inputTokens: number;
@@ -35,8 +42,10 @@ export interface AnthropicCacheUsage {
 }
 
 export interface OpenAiCacheUsage {
+  /** All prompt tokens, cached and written ones included. */
   readonly promptTokens: number;
   readonly cachedTokens: number;
+  readonly cacheWriteTokens: number;
 }
 
 interface Prefixes {
@@ -55,14 +64,33 @@ export class PromptCache {
 
   /** Usage for an Anthropic request; `commit` stores its prefixes once the reply is sent. */
   anthropic(model: string, segments: readonly PromptSegment[]): { usage: AnthropicCacheUsage; commit: () => void } {
+    return this.#atBreakpoints(`anthropic/${model}`, segments, ANTHROPIC_LOOKBACK_BLOCKS, segments.length);
+  }
+
+  /** Usage for a request to an OpenAI model that caches at breakpoints (GPT-5.6 and later). */
+  openaiAtBreakpoints(model: string, segments: readonly PromptSegment[]): { usage: OpenAiCacheUsage; commit: () => void } {
+    const { usage, commit } = this.#atBreakpoints(`openai/${model}`, segments, segments.length, OPENAI_WRITTEN_BREAKPOINTS);
+    return { usage: { promptTokens: totalTokens(segments), cachedTokens: usage.cacheReadTokens, cacheWriteTokens: usage.cacheWriteTokens }, commit };
+  }
+
+  /**
+   * Reads the longest written prefix ending at a breakpoint or up to `lookback` blocks before one;
+   * writes from there to the last breakpoint; stores the latest `written` breakpoints on commit.
+   */
+  #atBreakpoints(
+    namespace: string,
+    segments: readonly PromptSegment[],
+    lookback: number,
+    written: number,
+  ): { usage: AnthropicCacheUsage; commit: () => void } {
     const total = totalTokens(segments);
-    const { hashes, cumulative } = prefixes(`anthropic/${model}`, segments);
+    const { hashes, cumulative } = prefixes(namespace, segments);
     const breakpoints = segments.flatMap((s, i) => (s.breakpoint ? [i] : []));
     const cacheable = (i: number): boolean => (cumulative[i] ?? 0) >= this.#minTokens;
 
     let readEnd = -1;
     for (const bp of breakpoints) {
-      for (let j = bp; j >= Math.max(0, bp - ANTHROPIC_LOOKBACK_BLOCKS + 1); j--) {
+      for (let j = bp; j >= Math.max(0, bp - lookback + 1); j--) {
         if (this.#written.has(hashes[j] ?? "") && cacheable(j)) {
           readEnd = Math.max(readEnd, j);
           break;
@@ -75,7 +103,7 @@ export class PromptCache {
       lastBreakpoint !== undefined && lastBreakpoint > readEnd && cacheable(lastBreakpoint) ? (cumulative[lastBreakpoint] ?? 0) - read : 0;
 
     const commit = (): void => {
-      for (const bp of breakpoints) if (cacheable(bp)) this.#written.add(hashes[bp] ?? "");
+      for (const bp of breakpoints.slice(-written)) if (cacheable(bp)) this.#written.add(hashes[bp] ?? "");
     };
     return { usage: { inputTokens: total - read - write, cacheReadTokens: read, cacheWriteTokens: write }, commit };
   }
@@ -92,7 +120,7 @@ export class PromptCache {
     const commit = (): void => {
       for (const hash of hashes) this.#written.add(hash);
     };
-    return { usage: { promptTokens: total, cachedTokens: cached }, commit };
+    return { usage: { promptTokens: total, cachedTokens: cached, cacheWriteTokens: 0 }, commit };
   }
 }
 
