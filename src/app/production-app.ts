@@ -17,27 +17,33 @@ import { createOrchestratorApp } from "./create-app.js";
  * time this runs), the database on disk, the real Anthropic API.
  */
 /** A client for every provider with a key in the environment; at least one is needed. */
-export function providersFromSettings(settings: Settings, options: { readonly maxRetries?: number; readonly timeoutMs?: number } = {}): LlmClient[] {
+export function providersFromSettings(
+  settings: Settings,
+  options: { readonly maxRetries?: number; readonly timeoutMs?: number; readonly catalog?: ModelCatalog } = {},
+): LlmClient[] {
   // One retry inside the SDK: past that, the next provider of the chain is the better bet.
   const shared = { maxRetries: options.maxRetries ?? 1, ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) };
+  const catalog = options.catalog ?? ModelCatalog.builtIn();
+  // The catalog says which OpenAI models take explicit cache breakpoints (GPT-5.6 and later).
+  const cacheBreakpoints = (model: string): boolean => catalog.find("openai", model)?.capabilities.includes("prompt-cache-breakpoints") ?? false;
   const providers: LlmClient[] = [];
   if (settings.anthropic.apiKey) providers.push(new AnthropicClient({ apiKey: settings.anthropic.apiKey, baseURL: settings.anthropic.baseUrl, ...shared }));
-  if (settings.openai.apiKey) providers.push(new OpenAiClient({ apiKey: settings.openai.apiKey, baseURL: settings.openai.baseUrl, ...shared }));
+  if (settings.openai.apiKey) providers.push(new OpenAiClient({ apiKey: settings.openai.apiKey, baseURL: settings.openai.baseUrl, cacheBreakpoints, ...shared }));
   return providers;
 }
 
 export const productionApp: ApplicationFunction = async (app, options) => {
   const settings = readSettings(process.env);
-  const providers = providersFromSettings(settings);
-  if (providers.length === 0) {
-    throw new SettingsError("Neither ANTHROPIC_API_KEY nor OPENAI_API_KEY is set. Orchestrator needs at least one model provider to plan and implement; add a key to .env or the environment.");
-  }
   let catalog: ModelCatalog;
   try {
     catalog = ModelCatalog.withExtra(settings.modelCatalogPath);
   } catch (error) {
     if (error instanceof CatalogError) throw new SettingsError(`ORCHESTRATOR_MODEL_CATALOG: ${error.message}`);
     throw error;
+  }
+  const providers = providersFromSettings(settings, { catalog });
+  if (providers.length === 0) {
+    throw new SettingsError("Neither ANTHROPIC_API_KEY nor OPENAI_API_KEY is set. Orchestrator needs at least one model provider to plan and implement; add a key to .env or the environment.");
   }
   try {
     // Checks ORCHESTRATOR_MODEL against the catalog and the providers that have keys.

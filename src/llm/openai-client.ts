@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import OpenAI from "openai";
 import type { LlmClient, LlmMessage, LlmRequest, LlmResponse, LlmStopReason, LlmTextBlock, LlmToolChoice, LlmToolUseBlock } from "./llm-client.js";
 import { isRetryableStatus, LlmError, parseRetryAfter } from "./llm-errors.js";
@@ -20,19 +21,37 @@ export interface OpenAiClientOptions {
    * servers know only `max_tokens`. The LLM simulator accepts either.
    */
   readonly maxTokensField?: "max_completion_tokens" | "max_tokens";
+  /**
+   * Whether a model takes explicit cache breakpoints (GPT-5.6 and later: the catalog's
+   * `prompt-cache-breakpoints` capability). For those, the `cache` flags become
+   * `prompt_cache_breakpoint`s; for other models they have nothing to map to and are dropped.
+   */
+  readonly cacheBreakpoints?: (model: string) => boolean;
 }
 
 /*
- * OpenAI caches the longest stable prefix of a prompt on its own, so the `cache` flags on text
- * blocks have nothing to map to and are dropped.
+ * Earlier OpenAI models cache the longest stable prefix of a prompt on their own, so the `cache`
+ * flags are dropped and text blocks are joined into one string per message. GPT-5.6 and later
+ * match a cached prefix exactly at a breakpoint (a stable prefix followed by a changing suffix
+ * misses unless the boundary is marked), so for them every text block is a content part and a
+ * flagged one carries `prompt_cache_breakpoint`; `prompt_cache_options.mode: "explicit"` then
+ * writes only the prefixes we marked, not one more at the end of every request.
  */
+
+const breakpoint = { mode: "explicit" } as const;
+
+type TextPart = OpenAI.Chat.ChatCompletionContentPartText;
 
 function joinTexts(blocks: readonly LlmTextBlock[]): string {
   return blocks.map((b) => b.text).join("\n\n");
 }
 
-function toMessages(system: readonly LlmTextBlock[], messages: readonly LlmMessage[]): ChatMessage[] {
-  const out: ChatMessage[] = system.length > 0 ? [{ role: "system", content: joinTexts(system) }] : [];
+function toParts(blocks: readonly { readonly text: string; readonly cache?: boolean | undefined }[]): TextPart[] {
+  return blocks.map((b) => ({ type: "text", text: b.text, ...(b.cache ? { prompt_cache_breakpoint: breakpoint } : {}) }));
+}
+
+function toMessages(system: readonly LlmTextBlock[], messages: readonly LlmMessage[], parts: boolean): ChatMessage[] {
+  const out: ChatMessage[] = system.length > 0 ? [{ role: "system", content: parts ? toParts(system) : joinTexts(system) }] : [];
   for (const message of messages) {
     if (message.role === "assistant") {
       const texts = message.content.filter((b) => b.type === "text");
@@ -51,12 +70,26 @@ function toMessages(system: readonly LlmTextBlock[], messages: readonly LlmMessa
     for (const block of message.content) {
       if (block.type !== "tool_result") continue;
       // Chat Completions has no error flag on a tool message; the text has to say it.
-      out.push({ role: "tool", tool_call_id: block.toolUseId, content: block.isError ? `Error: ${block.content}` : block.content });
+      const text = block.isError ? `Error: ${block.content}` : block.content;
+      out.push({ role: "tool", tool_call_id: block.toolUseId, content: parts ? toParts([{ text, cache: block.cache }]) : text });
     }
     const texts = message.content.filter((b) => b.type === "text");
-    if (texts.length > 0) out.push({ role: "user", content: joinTexts(texts) });
+    if (texts.length > 0) out.push({ role: "user", content: parts ? toParts(texts) : joinTexts(texts) });
   }
   return out;
+}
+
+/** Flagged blocks anywhere in the request: what decides whether to ask for explicit caching. */
+function hasCacheFlags(request: LlmRequest): boolean {
+  return request.system.some((b) => b.cache === true) || request.messages.some((m) => m.content.some((b) => "cache" in b && b.cache === true));
+}
+
+/**
+ * Requests with the same key and prefix are routed to the same cache: the key names what is
+ * shared, the instructions and the repository context of the system prompt.
+ */
+function promptCacheKey(request: LlmRequest): string {
+  return `orchestrator-${createHash("sha256").update(request.model).update("\0").update(joinTexts(request.system)).digest("hex").slice(0, 32)}`;
 }
 
 function toToolChoice(choice: LlmToolChoice): OpenAI.Chat.ChatCompletionToolChoiceOption {
@@ -117,16 +150,18 @@ function toResponse(completion: OpenAI.Chat.ChatCompletion, provider: string): L
   // prompt_tokens includes the cached tokens; LlmResponse counts them apart.
   const promptTokens = completion.usage?.prompt_tokens ?? 0;
   const cacheReadTokens = completion.usage?.prompt_tokens_details?.cached_tokens ?? 0;
+  // Reported by models that cache at breakpoints (GPT-5.6 and later), also inside prompt_tokens.
+  const cacheWriteTokens = completion.usage?.prompt_tokens_details?.cache_write_tokens ?? 0;
   return {
     id: completion.id,
     model: completion.model,
     stopReason: refusal === undefined ? toStopReason(choice.finish_reason) : "refusal",
     content: [...texts.map((text) => ({ type: "text" as const, text })), ...(message.tool_calls ?? []).map(toToolUse)],
     usage: {
-      inputTokens: promptTokens - cacheReadTokens,
+      inputTokens: Math.max(0, promptTokens - cacheReadTokens - cacheWriteTokens),
       outputTokens: completion.usage?.completion_tokens ?? 0,
       cacheReadTokens,
-      cacheWriteTokens: 0,
+      cacheWriteTokens,
     },
   };
 }
@@ -135,9 +170,11 @@ export class OpenAiClient implements LlmClient {
   readonly provider: string;
   readonly #sdk: OpenAI;
   readonly #maxTokensField: "max_completion_tokens" | "max_tokens";
+  readonly #cacheBreakpoints: (model: string) => boolean;
 
   constructor(options: OpenAiClientOptions) {
     this.provider = options.provider ?? "openai";
+    this.#cacheBreakpoints = options.cacheBreakpoints ?? (() => false);
     this.#maxTokensField = options.maxTokensField ?? "max_completion_tokens";
     // Our `provider` is a label and never goes to the SDK, whose own `provider` option means something else.
     this.#sdk = new OpenAI({
@@ -149,9 +186,11 @@ export class OpenAiClient implements LlmClient {
   }
 
   async complete(request: LlmRequest, options: { readonly signal?: AbortSignal } = {}): Promise<LlmResponse> {
+    const breakpoints = this.#cacheBreakpoints(request.model);
     const params: ChatParams = {
       model: request.model,
-      messages: toMessages(request.system, request.messages),
+      messages: toMessages(request.system, request.messages, breakpoints),
+      ...(breakpoints && hasCacheFlags(request) ? { prompt_cache_options: { mode: "explicit" as const }, prompt_cache_key: promptCacheKey(request) } : {}),
       // The option names the wire field; `max_tokens` is deprecated by OpenAI but still what older servers read.
       [this.#maxTokensField]: request.maxTokens,
       ...(request.tools.length > 0

@@ -281,6 +281,71 @@ describe("OpenAiClient on replies the simulator cannot script", () => {
   });
 });
 
+describe("OpenAiClient with a model that caches at breakpoints (GPT-5.6 and later)", () => {
+  const breakpoints = { cacheBreakpoints: (model: string): boolean => model.startsWith("gpt-5.6") };
+  const marked: LlmRequest = {
+    ...request,
+    model: "gpt-5.6-terra",
+    system: [{ type: "text", text: "You edit files.", cache: true }, { type: "text", text: "Be brief." }],
+    messages: [
+      { role: "user", content: [{ type: "text", text: "Create NOTES.md", cache: true }] },
+      { role: "assistant", content: [{ type: "tool_use", id: "call_a", name: "write_file", input: { path: "NOTES.md" } }] },
+      { role: "user", content: [{ type: "tool_result", toolUseId: "call_a", content: "created", cache: true }] },
+    ],
+  };
+
+  it("sends each text block as a content part, a flagged one with a breakpoint, in explicit mode with a cache key", async () => {
+    const { baseURL, bodies } = await fixedEndpoint(completion({ content: "ok" }, "stop"));
+
+    await new OpenAiClient({ apiKey: "sk-test", baseURL, maxRetries: 0, ...breakpoints }).complete(marked);
+
+    const body = bodies[0] as Record<string, unknown>;
+    expect(body).toMatchObject({ model: "gpt-5.6-terra", prompt_cache_options: { mode: "explicit" }, prompt_cache_key: expect.stringMatching(/^orchestrator-[0-9a-f]{32}$/) as unknown });
+    expect(body.messages).toEqual([
+      {
+        role: "system",
+        content: [
+          { type: "text", text: "You edit files.", prompt_cache_breakpoint: { mode: "explicit" } },
+          { type: "text", text: "Be brief." },
+        ],
+      },
+      { role: "user", content: [{ type: "text", text: "Create NOTES.md", prompt_cache_breakpoint: { mode: "explicit" } }] },
+      { role: "assistant", content: null, tool_calls: [{ id: "call_a", type: "function", function: { name: "write_file", arguments: '{"path":"NOTES.md"}' } }] },
+      { role: "tool", tool_call_id: "call_a", content: [{ type: "text", text: "created", prompt_cache_breakpoint: { mode: "explicit" } }] },
+    ]);
+  });
+
+  it("sends the same request as before to a model without the capability, and leaves caching implicit when nothing is flagged", async () => {
+    const { baseURL, bodies } = await fixedEndpoint(completion({ content: "ok" }, "stop"));
+    const client = new OpenAiClient({ apiKey: "sk-test", baseURL, maxRetries: 0, ...breakpoints });
+
+    await client.complete({ ...marked, model: "gpt-5.4" });
+    await client.complete({ ...request, model: "gpt-5.6-terra" });
+
+    expect(bodies[0]).not.toHaveProperty("prompt_cache_options");
+    expect((bodies[0] as { messages: unknown[] }).messages[0]).toEqual({ role: "system", content: "You edit files.\n\nBe brief." });
+    expect(bodies[1]).not.toHaveProperty("prompt_cache_options");
+    expect(bodies[1]).not.toHaveProperty("prompt_cache_key");
+  });
+
+  it("counts the writes the API reports apart from input, and reads the whole earlier conversation on the next turn", async () => {
+    const sim = await startSim(ALWAYS_OK);
+    const client = clientFor(sim, breakpoints);
+    const long: LlmRequest = { ...marked, tools: [], system: [{ type: "text", text: "S".repeat(6000), cache: true }], messages: [{ role: "user", content: [{ type: "text", text: "Q".repeat(400), cache: true }] }] };
+
+    const first = await client.complete(long);
+    const next = await client.complete({
+      ...long,
+      messages: [...long.messages, { role: "assistant", content: first.content }, { role: "user", content: [{ type: "text", text: "And then?", cache: true }] }],
+    });
+
+    // 1,500 system + 100 question tokens written; then read, and the reply and the new turn (1 + 3 tokens) written.
+    expect(first.usage).toEqual({ inputTokens: 0, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 1600 });
+    expect(next.usage).toEqual({ inputTokens: 0, outputTokens: 1, cacheReadTokens: 1600, cacheWriteTokens: 4 });
+    expect(sim.stats()).toMatchObject({ invalidRequests: 0, completed: 2 });
+  });
+});
+
 describe("classifyOpenAiError", () => {
   const apiError = (status: number, headers: Record<string, string>) =>
     OpenAI.APIError.generate(status, { error: { message: "nope" } }, undefined, new Headers(headers));

@@ -97,7 +97,7 @@ describe("Router: reviewers and the cross-review invariant", () => {
 
     const decision = route(router(), "code_reviewer", { config, avoid: [SONNET, GPT_BALANCED] });
 
-    expect(names(decision)).toEqual(["anthropic/claude-sonnet-4-6", "anthropic/claude-haiku-5-5", "openai/gpt-5.5"]);
+    expect(names(decision)).toEqual(["anthropic/claude-sonnet-4-6", "anthropic/claude-haiku-5-5", "openai/gpt-5.6-terra"]);
     for (const ref of decision.chain) expect([SONNET, GPT_BALANCED].map(refName)).not.toContain(refName(ref));
   });
 
