@@ -12,8 +12,27 @@ export interface AnthropicClientOptions {
 
 const ephemeral = { type: "ephemeral" } as const;
 
+/** The API refuses a request with more than four `cache_control` blocks. */
+const MAX_BREAKPOINTS = 4;
+
 function toSystem(blocks: readonly LlmTextBlock[]): Anthropic.TextBlockParam[] {
   return blocks.map((b) => ({ type: "text", text: b.text, ...(b.cache ? { cache_control: ephemeral } : {}) }));
+}
+
+/**
+ * The request with no more breakpoints than the API takes: the tools' and the system prompt's
+ * (the most stable) first, then the latest ones in the conversation, which cover the earlier.
+ */
+function withinBreakpointLimit(request: LlmRequest): LlmRequest {
+  const room = MAX_BREAKPOINTS - (request.tools.length > 0 ? 1 : 0) - request.system.filter((b) => b.cache === true).length;
+  const flagged = request.messages.flatMap((m, i) => m.content.flatMap((b, j) => ("cache" in b && b.cache === true ? [`${i}:${j}`] : [])));
+  if (flagged.length <= room) return request;
+  const kept = new Set(flagged.slice(flagged.length - Math.max(0, room)));
+  const messages = request.messages.map((m, i): LlmMessage => {
+    if (m.role === "assistant") return { role: "assistant", content: m.content.map((b, j) => (b.type === "text" && !kept.has(`${i}:${j}`) ? { ...b, cache: false } : b)) };
+    return { role: "user", content: m.content.map((b, j) => (kept.has(`${i}:${j}`) ? b : { ...b, cache: false })) };
+  });
+  return { ...request, messages };
 }
 
 function toMessages(messages: readonly LlmMessage[]): Anthropic.MessageParam[] {
@@ -33,7 +52,13 @@ function toMessages(messages: readonly LlmMessage[]): Anthropic.MessageParam[] {
       content: message.content.map((b): Anthropic.ContentBlockParam =>
         b.type === "text"
           ? { type: "text", text: b.text, ...(b.cache ? { cache_control: ephemeral } : {}) }
-          : { type: "tool_result", tool_use_id: b.toolUseId, content: b.content, ...(b.isError ? { is_error: true } : {}) },
+          : {
+              type: "tool_result",
+              tool_use_id: b.toolUseId,
+              content: b.content,
+              ...(b.isError ? { is_error: true } : {}),
+              ...(b.cache ? { cache_control: ephemeral } : {}),
+            },
       ),
     };
   });
@@ -70,7 +95,8 @@ export class AnthropicClient implements LlmClient {
     });
   }
 
-  async complete(request: LlmRequest, options: { readonly signal?: AbortSignal } = {}): Promise<LlmResponse> {
+  async complete(original: LlmRequest, options: { readonly signal?: AbortSignal } = {}): Promise<LlmResponse> {
+    const request = withinBreakpointLimit(original);
     const lastTool = request.tools.length - 1;
     let message: Anthropic.Message;
     try {

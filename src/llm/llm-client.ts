@@ -25,6 +25,8 @@ export interface LlmToolResultBlock {
   readonly toolUseId: string;
   readonly content: string;
   readonly isError?: boolean;
+  /** As on a text block: the prompt up to and including this result is a stable prefix. */
+  readonly cache?: boolean;
 }
 
 export type LlmMessage =

@@ -52,6 +52,27 @@ describe("AnthropicClient", () => {
     expect(sim.unusedReplies()).toEqual([]);
   });
 
+  it("keeps a long conversation's flags within the four breakpoints the API takes: tools, system, then the latest turns", async () => {
+    const sim = await startSim({ replies: [{ reply: { text: "ok" }, times: "always" }] });
+    const client = new AnthropicClient({ apiKey: "sk-ant-test", baseURL: sim.anthropicBaseUrl, maxRetries: 0 });
+    const system = [{ type: "text" as const, text: "S".repeat(6000), cache: true }]; // 1,500 tokens
+    const turn = (i: number): LlmRequest["messages"] => [
+      { role: "assistant", content: [{ type: "tool_use", id: `call_${i}`, name: "write_file", input: { path: `f${i}` } }] },
+      { role: "user", content: [{ type: "tool_result", toolUseId: `call_${i}`, content: `wrote f${i}`, cache: true }] },
+    ];
+    const first: LlmRequest = { ...request, system, messages: [{ role: "user", content: [{ type: "text", text: "Create NOTES.md", cache: true }] }, ...turn(1)] };
+    // Six flagged user turns: more than the API takes, so only the latest two keep theirs.
+    const long: LlmRequest = { ...first, messages: [...first.messages, ...turn(2), ...turn(3), ...turn(4), ...turn(5)] };
+
+    await client.complete(first);
+    const response = await client.complete(long);
+
+    expect(sim.stats()).toMatchObject({ invalidRequests: 0, completed: 2 });
+    // The earlier request's end was written, and is read back through the breakpoints kept.
+    expect(response.usage.cacheReadTokens).toBeGreaterThan(1500);
+    expect(response.usage.inputTokens).toBe(0);
+  });
+
   it("classifies a rate limit as retryable after the delay the provider asks for", async () => {
     const sim = await startSim({ replies: [{ reply: { text: "ok" } }], faults: [{ kind: "rate_limit", retryAfterSeconds: 7 }] });
     const client = new AnthropicClient({ apiKey: "sk-ant-test", baseURL: sim.anthropicBaseUrl, maxRetries: 0 });
