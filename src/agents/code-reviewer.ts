@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { LlmMessage } from "../llm/llm-client.js";
 import type { AskModel } from "./ask-model.js";
 import type { Plan } from "./planner.js";
 import { renderPlan } from "./planner.js";
@@ -30,7 +31,26 @@ export const reviewCodeTool = defineTool("review_code", "Submit your review of t
 
 const codeReviewerInstructions = `You are the code reviewer of Orchestrator, a demanding senior engineer reviewing a change before it becomes a pull request. Check that the diff does what the issue and the plan ask, is correct, is tested, handles errors, matches the repository's style, and adds nothing unrelated or unsafe. Approve a change that is ready. Otherwise request changes with comments that name the file (and line, in the new version of the file) and say exactly what to do. Do not ask for changes of taste. Submit your verdict with the review_code tool.`;
 
-export async function reviewCode(ask: AskModel, input: { context: RepoContext; issue: IssueInput; plan: Plan; diff: string; maxTokens?: number }): Promise<CodeReview> {
+/** A round this reviewer already answered: the diff it saw and what it said. */
+export interface CodeReviewRound {
+  readonly diff: string;
+  readonly review: CodeReview;
+}
+
+const fencedDiff = (diff: string): string => `\`\`\`diff\n${diff}\n\`\`\``;
+
+/**
+ * Reviews `diff`. Earlier rounds of the same review stay in the conversation: the reviewer sees
+ * its own comments and can check that the revision answers them, and the conversation so far is a
+ * prefix the provider's cache serves. The issue and the plan, the same in every round and every
+ * cycle of a task, end a cacheable prefix of their own.
+ */
+export async function reviewCode(
+  ask: AskModel,
+  input: { context: RepoContext; issue: IssueInput; plan: Plan; diff: string; earlier?: readonly CodeReviewRound[]; maxTokens?: number },
+): Promise<CodeReview> {
+  const earlier = input.earlier ?? [];
+  const diffOfRound = (i: number): string => earlier[i]?.diff ?? input.diff;
   return requestStructured(
     ask,
     {
@@ -38,8 +58,24 @@ export async function reviewCode(ask: AskModel, input: { context: RepoContext; i
       messages: [
         {
           role: "user",
-          content: [{ type: "text", text: `${renderIssue(input.issue)}\n\n## Plan\n\n${renderPlan(input.plan)}\n\n## Diff\n\n\`\`\`diff\n${input.diff}\n\`\`\`\n\nReview this change.` }],
+          content: [
+            { type: "text", text: `${renderIssue(input.issue)}\n\n## Plan\n\n${renderPlan(input.plan)}`, cache: true },
+            { type: "text", text: `## Diff\n\n${fencedDiff(diffOfRound(0))}\n\nReview this change.` },
+          ],
         },
+        ...earlier.flatMap((round, i): LlmMessage[] => [
+          { role: "assistant", content: [{ type: "tool_use", id: `code_review_${i + 1}`, name: reviewCodeTool.spec.name, input: round.review }] },
+          {
+            role: "user",
+            content: [
+              {
+                type: "tool_result",
+                toolUseId: `code_review_${i + 1}`,
+                content: `The implementer revised the change. The new diff against the base commit:\n\n${fencedDiff(diffOfRound(i + 1))}\n\nReview the revised change.`,
+              },
+            ],
+          },
+        ]),
       ],
       tools: [reviewCodeTool.spec],
       maxTokens: input.maxTokens ?? 4096,

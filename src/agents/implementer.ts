@@ -1,6 +1,7 @@
 import type { LlmMessage, LlmToolResultBlock, LlmToolUseBlock } from "../llm/llm-client.js";
 import type { Workspace } from "../workspace/workspace.js";
 import type { AskModel } from "./ask-model.js";
+import { cacheUserTurns } from "./cache-turns.js";
 import type { FinishInput } from "./implementer-tools.js";
 import { applyEditTool, finishTool, implementerTools } from "./implementer-tools.js";
 import type { Plan } from "./planner.js";
@@ -78,7 +79,7 @@ export async function implementPlan(
   for (let turn = 1; turn <= maxTurns; turn += 1) {
     const response = await ask({
       system: [{ type: "text", text: implementerInstructions }, input.context.block],
-      messages,
+      messages: cacheUserTurns(messages),
       tools: implementerTools.map((t) => t.spec),
       maxTokens: input.maxTokens ?? 16_000,
     });

@@ -1,5 +1,6 @@
 import type { AgentRequest, LlmMessage, LlmToolUseBlock } from "../llm/llm-client.js";
 import type { AskModel } from "./ask-model.js";
+import { cacheUserTurns } from "./cache-turns.js";
 import type { AgentTool } from "./tool-schema.js";
 import { describeZodError, MalformedOutputError } from "./tool-schema.js";
 
@@ -12,7 +13,7 @@ export async function requestStructured<T>(ask: AskModel, request: AgentRequest,
   let messages: readonly LlmMessage[] = request.messages;
   let lastProblem = "";
   for (let attempt = 0; attempt <= repairs; attempt += 1) {
-    const response = await ask({ ...request, messages, tools: [tool.spec], toolChoice: { type: "tool", name: tool.spec.name } });
+    const response = await ask({ ...request, messages: cacheUserTurns(messages), tools: [tool.spec], toolChoice: { type: "tool", name: tool.spec.name } });
     const call = response.content.find((b): b is LlmToolUseBlock => b.type === "tool_use" && b.name === tool.spec.name);
     if (!call) {
       lastProblem = `the reply did not call ${tool.spec.name} (stop reason: ${response.stopReason})`;

@@ -15,9 +15,13 @@ const modelRefSchema = z.object({ provider: z.string(), model: z.string() });
 export const authorsSchema = z.array(modelRefSchema);
 
 /** Plans sent back: by the plan reviewer (no `by`), or by a person with `/orchestrator replan` (`by` their login; not a review round). */
-export const planRevisionsSchema = z.array(z.object({ plan: planSchema, reasons: z.array(z.string()), by: z.string().optional() }));
+/** `summary` is the plan reviewer's (absent for a person's replan, and in tasks from before it was kept). */
+export const planRevisionsSchema = z.array(z.object({ plan: planSchema, reasons: z.array(z.string()), by: z.string().optional(), summary: z.string().optional() }));
 /** `cycle` counts the person's revisions before the review: each revision gets its own rounds. */
-export const codeReviewsSchema = z.array(z.object({ review: codeReviewSchema, reviewer: modelRefSchema, cycle: z.number().int().default(0) }));
+/** `diff` is the change the review was of (absent in tasks from before it was kept). */
+export const codeReviewsSchema = z.array(
+  z.object({ review: codeReviewSchema, reviewer: modelRefSchema, cycle: z.number().int().default(0), diff: z.string().optional() }),
+);
 
 const annotationSchema = z.object({ path: z.string(), startLine: z.number(), level: z.enum(["notice", "warning", "failure"]), title: z.string().nullable(), message: z.string() });
 export const ciFailureSchema = z.object({

@@ -130,7 +130,11 @@ describe("implementPlan", () => {
     expect(error).toBeInstanceOf(PermanentError);
     expect((error as Error).message).toContain("within 3 turns");
     expect(sent).toHaveLength(3);
-    expect(lastMessage(sent[2])).toEqual({ role: "user", content: [{ type: "text", text: "Use the tools to make the edits, then call finish." }] });
+    expect(lastMessage(sent[2])).toEqual({ role: "user", content: [{ type: "text", text: "Use the tools to make the edits, then call finish.", cache: true }] });
+    // Every user turn ends a cacheable prefix: each turn reads all the earlier ones from the cache.
+    const marks = (sent[2]?.messages ?? []).filter((m) => m.role === "user").map((m) => m.content.at(-1));
+    expect(marks).toHaveLength(3);
+    for (const mark of marks) expect(mark).toMatchObject({ cache: true });
     expect(workspace.changes()).toEqual([]);
   });
 
@@ -146,9 +150,8 @@ describe("implementPlan", () => {
     expect(round1?.[0]).toMatchObject({ type: "text", cache: true });
     expect(round1?.[0]).toEqual(round2?.[0]);
     expect(JSON.stringify(round1?.[0])).toContain("## Plan");
-    expect(round1?.[1]).toEqual({ type: "text", text: "Implement the plan now." });
+    expect(round1?.[1]).toEqual({ type: "text", text: "Implement the plan now.", cache: true });
     expect(round2?.[1]?.type).toBe("text");
     expect(JSON.stringify(round2?.[1])).toContain("Rename it to subtract.");
-    expect(round2?.[1]).not.toHaveProperty("cache");
   });
 });

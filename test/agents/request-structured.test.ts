@@ -58,8 +58,11 @@ describe("requestStructured", () => {
     expect(call).toMatchObject({ type: "tool_use", name: "submit_verdict", input: { approved: true } });
     expect(repair?.role).toBe("user");
     expect(repair?.content).toEqual([
-      { type: "tool_result", toolUseId: call?.type === "tool_use" ? call.id : "?", isError: true, content: expect.stringContaining("reasons") as unknown },
+      { type: "tool_result", toolUseId: call?.type === "tool_use" ? call.id : "?", isError: true, content: expect.stringContaining("reasons") as unknown, cache: true },
     ]);
+    // Each user turn ends a cacheable prefix, so the repair reads the first request from the cache.
+    expect(sent[0]?.messages[0]?.content.at(-1)).toMatchObject({ cache: true });
+    expect(sent[1]?.messages[0]).toEqual(sent[0]?.messages[0]);
     expect(sim.unusedReplies()).toEqual([]);
   });
 
@@ -92,7 +95,7 @@ describe("requestStructured", () => {
     const verdict = await requestStructured(ask, request, verdictTool);
 
     expect(verdict).toEqual(wellFormed.input);
-    expect(lastMessage(sent[1])).toEqual({ role: "user", content: [{ type: "text", text: "Call the submit_verdict tool with your answer." }] });
+    expect(lastMessage(sent[1])).toEqual({ role: "user", content: [{ type: "text", text: "Call the submit_verdict tool with your answer.", cache: true }] });
   });
 });
 

@@ -29,13 +29,17 @@ export async function runCodeReview(deps: EngineDeps, task: Task): Promise<void>
   const cycle = reviewCycle(db, task.id);
 
   const reviewer = askAs(deps, task, "code_reviewer", { config, paths: changeSet.changes.map((c) => c.path), avoid: authors });
-  const review = await reviewCode(reviewer.ask, { context, issue, plan, diff: renderUnifiedDiff(snapshot, changeSet.changes) });
-  const round = reviews.filter((r) => r.cycle === cycle).length + 1;
+  const diff = renderUnifiedDiff(snapshot, changeSet.changes);
+  // This cycle's earlier rounds, if each kept its diff (tasks from before diffs were kept start afresh).
+  const thisCycle = reviews.filter((r) => r.cycle === cycle);
+  const earlier = thisCycle.every((r) => r.diff !== undefined) ? thisCycle.map((r) => ({ diff: r.diff ?? "", review: r.review })) : [];
+  const review = await reviewCode(reviewer.ask, { context, issue, plan, diff, earlier });
+  const round = thisCycle.length + 1;
   const at = clock.now();
   const reviewerRef = reviewer.answeredBy.at(-1) ?? reviewer.route.chain[0] ?? { provider: "unknown", model: "unknown" };
   const detail = { round, cycle, verdict: review.verdict, summary: review.summary, comments: review.comments.length, reviewer: reviewer.answeredBy, authors };
   db.transaction(() => {
-    saveArtifact(db, task.id, "code_reviews", [...reviews, { review, reviewer: reviewerRef, cycle }], at);
+    saveArtifact(db, task.id, "code_reviews", [...reviews, { review, reviewer: reviewerRef, cycle, diff }], at);
     if (review.verdict === "approve") {
       // The plan's risk decided whether a person approves the plan; the change's paths may say more.
       const risk = assessRisk(config, task.issueLabels, changeSet.changes.map((c) => c.path));

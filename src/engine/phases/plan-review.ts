@@ -1,3 +1,5 @@
+import type { z } from "zod";
+import type { PlanReviewRound } from "../../agents/plan-reviewer.js";
 import { reviewPlan } from "../../agents/plan-reviewer.js";
 import { planSchema } from "../../agents/planner.js";
 import { saveArtifact } from "../../store/task-artifacts.js";
@@ -23,7 +25,7 @@ export async function runPlanReview(deps: EngineDeps, task: Task): Promise<void>
   const revisions = readArtifact(db, task.id, "plan_revisions", planRevisionsSchema, []);
 
   const reviewer = askAs(deps, task, "plan_reviewer", { config, paths: plan.steps.flatMap((s) => s.files), avoid: authors });
-  const review = await reviewPlan(reviewer.ask, { context, issue, plan });
+  const review = await reviewPlan(reviewer.ask, { context, issue, plan, earlier: earlierRounds(revisions) });
   // A person's replan is not a review round.
   const round = revisions.filter((r) => r.by === undefined).length + 1;
   const at = clock.now();
@@ -47,7 +49,13 @@ export async function runPlanReview(deps: EngineDeps, task: Task): Promise<void>
     return;
   }
   db.transaction(() => {
-    saveArtifact(db, task.id, "plan_revisions", [...revisions, { plan, reasons: review.reasons }], at);
+    saveArtifact(db, task.id, "plan_revisions", [...revisions, { plan, reasons: review.reasons, summary: review.summary }], at);
     revisePlan(db, task.id, { at, detail, enqueue: advanceJob(task.id, at) });
   })();
+}
+
+/** The reviewer's rounds since the plan was last replanned by a person: that starts a new review. */
+function earlierRounds(revisions: z.infer<typeof planRevisionsSchema>): PlanReviewRound[] {
+  const sincePerson = revisions.slice(revisions.findLastIndex((r) => r.by !== undefined) + 1);
+  return sincePerson.map((r) => ({ plan: r.plan, review: { verdict: "revise", reasons: r.reasons, summary: r.summary ?? r.reasons.join(" ") } }));
 }
