@@ -3,7 +3,8 @@ import { generateKeyPairSync } from "node:crypto";
 import type { KeyObject } from "node:crypto";
 import pino from "pino";
 import type { Logger } from "pino";
-import { Probot, ProbotOctokit, Server } from "probot";
+import { Probot, Server } from "probot";
+import { AppOctokit } from "../../app/app-octokit.js";
 import { createOrchestratorApp } from "../../app/create-app.js";
 import type { OrchestratorApp } from "../../app/create-app.js";
 import type { Settings } from "../../config/settings.js";
@@ -71,7 +72,7 @@ export async function startApp(options: {
   readonly fetch?: typeof fetch;
 }): Promise<RunningApp> {
   const log = options.log ?? quietLogger();
-  const Octokit = ProbotOctokit.defaults((instanceOptions: Record<string, unknown>) => ({
+  const Octokit = AppOctokit.defaults((instanceOptions: Record<string, unknown>) => ({
     ...instanceOptions,
     throttle: { ...(instanceOptions.throttle as Record<string, unknown> | undefined), enabled: false },
   }));
