@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import { promisify } from "node:util";
-import { gunzip } from "node:zlib";
+import { gunzip, gunzipSync } from "node:zlib";
 import { OrchestratorError } from "../engine/errors.js";
 import tar from "tar-stream";
 import type { RepoFile } from "./repo-snapshot.js";
@@ -18,6 +18,32 @@ export const maxUnpackedBytes = 1024 * 1024 * 1024;
 
 const gunzipAsync = promisify(gunzip);
 
+/**
+ * An archive that says it inflates to at most this much is inflated on the main thread, with this
+ * as its bound: for a small repository the round trip through zlib's thread pool (milliseconds on
+ * a busy event loop) costs far more than inflating. Whatever fails here (a larger archive than its
+ * trailer says, or not gzip at all) goes to the thread pool, which answers as it always has.
+ */
+const inlineInflateBytes = 1024 * 1024;
+
+/** The gzip trailer's ISIZE: the inflated size modulo 2³², as the archive claims it. */
+function claimedInflatedBytes(archive: Uint8Array): number | undefined {
+  if (archive.length < 18) return undefined;
+  return Buffer.from(archive.buffer, archive.byteOffset, archive.byteLength).readUInt32LE(archive.byteLength - 4);
+}
+
+async function inflate(archive: Uint8Array): Promise<Buffer> {
+  const claimed = claimedInflatedBytes(archive);
+  if (claimed !== undefined && claimed <= inlineInflateBytes) {
+    try {
+      return gunzipSync(archive, { maxOutputLength: inlineInflateBytes });
+    } catch {
+      // Handled below, off the main thread and with the real bound.
+    }
+  }
+  return gunzipAsync(archive, { maxOutputLength: maxUnpackedBytes });
+}
+
 function looksBinary(bytes: Buffer): boolean {
   return bytes.subarray(0, 8000).includes(0);
 }
@@ -29,8 +55,8 @@ function looksBinary(bytes: Buffer): boolean {
 export async function unpackTarball(archive: Uint8Array): Promise<Map<string, RepoFile>> {
   let tarBytes: Buffer;
   try {
-    // Off the main thread (zlib's thread pool), and bounded.
-    tarBytes = await gunzipAsync(archive, { maxOutputLength: maxUnpackedBytes });
+    // Off the main thread (zlib's thread pool) unless small, and bounded.
+    tarBytes = await inflate(archive);
   } catch (error) {
     if (error instanceof RangeError) {
       throw new TarballError(`The repository is larger than ${maxUnpackedBytes / 1024 ** 3} GiB unpacked; Orchestrator does not work on repositories that large.`, { cause: error, retryable: false });

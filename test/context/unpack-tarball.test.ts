@@ -1,4 +1,4 @@
-import { gzipSync } from "node:zlib";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { maxTextFileBytes } from "../../src/context/repo-snapshot.js";
 import { TarballError, unpackTarball } from "../../src/context/unpack-tarball.js";
@@ -65,6 +65,33 @@ describe("unpackTarball", () => {
   it("refuses input that is not gzip", async () => {
     await expect(unpackTarball(Buffer.from("<html>404 Not Found</html>"))).rejects.toThrow(TarballError);
     await expect(unpackTarball(Buffer.from("<html>404 Not Found</html>"))).rejects.toThrow("The repository archive is not valid gzip.");
+  });
+
+  it("unpacks an archive too large to inflate on the main thread", async () => {
+    const big = Buffer.alloc(2 * 1024 * 1024, "a");
+
+    const files = await unpackTarball(await tarballOf({ "data/big.txt": { content: big }, "README.md": { content: Buffer.from("hi\n") } }));
+
+    expect(files.get("data/big.txt")).toMatchObject({ content: null, size: big.length });
+    expect(files.get("README.md")).toMatchObject({ content: "hi\n" });
+  });
+
+  it("unpacks in full an archive whose gzip trailer claims less than it holds", async () => {
+    // Two gzip members: the trailer at the end speaks for the last one only.
+    const tar = gunzipSync(await tarballOf({ "data/big.txt": { content: Buffer.alloc(2 * 1024 * 1024, "a") }, "README.md": { content: Buffer.from("hi\n") } }));
+    const archive = Buffer.concat([gzipSync(tar.subarray(0, tar.length - 1024)), gzipSync(tar.subarray(tar.length - 1024))]);
+
+    const files = await unpackTarball(archive);
+
+    expect(files.get("data/big.txt")).toMatchObject({ content: null, size: 2 * 1024 * 1024 });
+    expect(files.get("README.md")).toMatchObject({ content: "hi\n" });
+  });
+
+  it("refuses gzip whose trailer does not match what it holds", async () => {
+    const archive = Buffer.from(gzipSync(Buffer.alloc(4096, "x")));
+    archive.writeUInt32LE(100, archive.length - 4);
+
+    await expect(unpackTarball(archive)).rejects.toThrow("The repository archive is not valid gzip.");
   });
 
   it("refuses gzip that does not hold a tar archive", async () => {
