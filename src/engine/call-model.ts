@@ -49,10 +49,16 @@ export function hashRequest(provider: string, request: LlmRequest): string {
  * Calls the model once for a task and records it: usage, cost, duration and the response. A task
  * that resumes after a crash and asks the same question gets the recorded answer back for free.
  */
-export async function callModel(
-  context: ModelCallContext,
-  call: { taskId: number | null; role: string; client: LlmClient; request: LlmRequest },
-): Promise<ModelCallResult> {
+export interface CallModelInput {
+  readonly taskId: number | null;
+  readonly role: string;
+  readonly client: LlmClient;
+  readonly request: LlmRequest;
+  /** `hashRequest(client.provider, request)` when the caller has it already: hashing a request with a repository context in it is not free. */
+  readonly requestHash?: string;
+}
+
+export async function callModel(context: ModelCallContext, call: CallModelInput): Promise<ModelCallResult> {
   if (!context.tracing) return callModelUntraced(context, call);
   const attributes = {
     "gen_ai.operation.name": "chat",
@@ -82,10 +88,7 @@ export async function callModel(
   });
 }
 
-async function callModelUntraced(
-  context: ModelCallContext,
-  call: { taskId: number | null; role: string; client: LlmClient; request: LlmRequest },
-): Promise<ModelCallResult> {
+async function callModelUntraced(context: ModelCallContext, call: CallModelInput): Promise<ModelCallResult> {
   const { db, clock, catalog } = context;
   const { client, request, taskId, role } = call;
   const entry = catalog.find(client.provider, request.model);
@@ -97,7 +100,7 @@ async function callModelUntraced(
         .join(", ")}.`,
     );
   }
-  const requestHash = hashRequest(client.provider, request);
+  const requestHash = call.requestHash ?? hashRequest(client.provider, request);
   const earlier = findSucceededCall(db, taskId, requestHash);
   if (earlier) {
     return { response: storedResponseSchema.parse(earlier.response), costUsd: 0, durationMs: 0, replayed: true };

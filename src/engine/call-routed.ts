@@ -57,7 +57,7 @@ export async function callRouted(context: RoutedContext, call: RoutedCall): Prom
   for (const candidate of candidates) {
     const earlier = findSucceededCall(db, call.taskId, candidate.hash);
     if (earlier && candidate.client) {
-      const replayed = await callModel(context, { taskId: call.taskId, role: call.role, client: candidate.client, request: candidate.request });
+      const replayed = await callModel(context, { taskId: call.taskId, role: call.role, client: candidate.client, request: candidate.request, requestHash: candidate.hash });
       return { ...replayed, provider: candidate.ref.provider, model: candidate.ref.model };
     }
   }
@@ -90,7 +90,7 @@ export async function callRouted(context: RoutedContext, call: RoutedCall): Prom
       }
     }
     try {
-      const result = await callModel(context, { taskId: call.taskId, role: call.role, client, request: candidate.request });
+      const result = await callModel(context, { taskId: call.taskId, role: call.role, client, request: candidate.request, requestHash: candidate.hash });
       breakers.recordSuccess(ref.provider);
       if (index > 0 && call.taskId !== null) {
         appendTaskEvent(db, { taskId: call.taskId, at: clock.now(), kind: "fallback", detail: { role: call.role, used: refName(ref), passedOver: outcomes } });

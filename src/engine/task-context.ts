@@ -5,15 +5,37 @@ import type { RepoSnapshot } from "../context/repo-snapshot.js";
 import type { GitHubGateway, RepoRef } from "../github/github-gateway.js";
 import type { ModelRef, RouteDecision } from "../llm/router.js";
 import { assessArea, assessRisk, refName } from "../llm/router.js";
-import { loadArtifact, saveArtifact } from "../store/task-artifacts.js";
+import type { Db } from "../store/open-database.js";
+import { loadArtifactText, saveArtifact } from "../store/task-artifacts.js";
 import { appendTaskEvent } from "../store/task-events.js";
 import type { Task } from "../store/tasks.js";
 import { redactSecrets } from "../security/redact-secrets.js";
 import { callRouted } from "./call-routed.js";
 import type { EngineDeps } from "./engine-deps.js";
+import { RecentCache } from "./recent-cache.js";
 
 export function repoOf(task: Task): RepoRef {
   return { owner: task.owner, repo: task.repo };
+}
+
+/**
+ * Stored configs already checked, by their stored text. Every phase and every progress report reads
+ * the task's config, and checking it against the schema (defaults and all) costs far more than
+ * reading it; the same text always gives the same config. Like `defaultRepoConfig`, the configs
+ * handed out are shared: read them, never modify them.
+ */
+const checkedConfigs = new RecentCache<RepoConfig>(64);
+
+/** The config stored with the task if there is a valid one. */
+function storedConfig(db: Db, taskId: number): RepoConfig | undefined {
+  const text = loadArtifactText(db, taskId, "config");
+  if (text === undefined) return undefined;
+  const known = checkedConfigs.get(text);
+  if (known) return known;
+  const stored = repoConfigSchema.safeParse(JSON.parse(text));
+  if (!stored.success) return undefined;
+  checkedConfigs.put(text, stored.data);
+  return stored.data;
 }
 
 /**
@@ -21,8 +43,8 @@ export function repoOf(task: Task): RepoRef {
  * first time and frozen with the task: a later edit of the file does not change a running task.
  */
 export function taskConfig(deps: EngineDeps, task: Task, snapshot: RepoSnapshot): RepoConfig {
-  const stored = repoConfigSchema.safeParse(loadArtifact(deps.db, task.id, "config"));
-  if (stored.success) return stored.data;
+  const stored = storedConfig(deps.db, task.id);
+  if (stored) return stored;
   const config = parseRepoConfig(snapshot.files.get(repoConfigPath)?.content);
   saveArtifact(deps.db, task.id, "config", config, deps.clock.now());
   return config;
@@ -30,8 +52,7 @@ export function taskConfig(deps: EngineDeps, task: Task, snapshot: RepoSnapshot)
 
 /** The config frozen with the task (at intake, or at its base commit for older tasks); defaults if none was stored. */
 export function frozenConfig(deps: Pick<EngineDeps, "db">, taskId: number): RepoConfig {
-  const stored = repoConfigSchema.safeParse(loadArtifact(deps.db, taskId, "config"));
-  return stored.success ? stored.data : defaultRepoConfig;
+  return storedConfig(deps.db, taskId) ?? defaultRepoConfig;
 }
 
 /**
@@ -39,8 +60,7 @@ export function frozenConfig(deps: Pick<EngineDeps, "db">, taskId: number): Repo
  * secrets, and e-mail addresses too where the repository asks. The task's config is read once.
  */
 export function githubRedaction(deps: Pick<EngineDeps, "db">, taskId: number): (text: string) => string {
-  const config = repoConfigSchema.safeParse(loadArtifact(deps.db, taskId, "config"));
-  const emails = config.success && config.data.redaction.emails;
+  const emails = storedConfig(deps.db, taskId)?.redaction.emails ?? false;
   return (text) => redactSecrets(text, { emails }).text;
 }
 

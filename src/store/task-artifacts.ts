@@ -11,6 +11,11 @@ export function saveArtifact(db: Db, taskId: number, kind: string, content: unkn
 
 /** The stored JSON, unparsed; the caller checks it against its own schema. */
 export function loadArtifact(db: Db, taskId: number, kind: string): unknown {
-  const row = statement<[number, string], { content: string }>(db, "SELECT content FROM task_artifacts WHERE task_id = ? AND kind = ?").get(taskId, kind);
-  return row === undefined ? undefined : (JSON.parse(row.content) as unknown);
+  const text = loadArtifactText(db, taskId, kind);
+  return text === undefined ? undefined : (JSON.parse(text) as unknown);
+}
+
+/** The stored JSON as text, for a caller that remembers what it made of the same text before. */
+export function loadArtifactText(db: Db, taskId: number, kind: string): string | undefined {
+  return statement<[number, string], { content: string }>(db, "SELECT content FROM task_artifacts WHERE task_id = ? AND kind = ?").get(taskId, kind)?.content;
 }

@@ -11,6 +11,7 @@ import { renderUnifiedDiff } from "../../workspace/render-diff.js";
 import { Workspace } from "../../workspace/workspace.js";
 import type { EngineDeps } from "../engine-deps.js";
 import { advanceJob } from "../job-kinds.js";
+import { RecentCache } from "../recent-cache.js";
 import { authorsSchema, codeReviewsSchema, mergeAuthors, readArtifact, reviewCycle } from "../phase-artifacts.js";
 import type { PhaseSetting } from "../prepare-phase.js";
 import { preparePhase } from "../prepare-phase.js";
@@ -18,10 +19,20 @@ import { askAs } from "../task-context.js";
 import { fail, handToHuman, submitChange } from "../transitions.js";
 import type { Db } from "../../store/open-database.js";
 
+/** Policies by their patterns: compiling the globs takes about a millisecond, and a policy never changes once made. */
+const policies = new RecentCache<PathPolicy>(32);
+
 /** The built-in protected paths, less those the repository lifts (never git's own), plus its own. */
 export function pathPolicyFor(config: RepoConfig): PathPolicy {
   const lifted = new Set(config.paths.allow.filter((p) => p !== ".git/**"));
-  return new PathPolicy([...defaultProtectedPaths.filter((p) => !lifted.has(p)), ...config.paths.protected]);
+  const patterns = [...defaultProtectedPaths.filter((p) => !lifted.has(p)), ...config.paths.protected];
+  const key = JSON.stringify(patterns);
+  let policy = policies.get(key);
+  if (!policy) {
+    policy = new PathPolicy(patterns);
+    policies.put(key, policy);
+  }
+  return policy;
 }
 
 export interface ImplementedChange {
