@@ -16,6 +16,7 @@ import { describeError } from "../engine/errors.js";
 import type { Db } from "../store/open-database.js";
 import type { WalCheckpointer } from "../store/wal-checkpointer.js";
 import { startWalCheckpointer } from "../store/wal-checkpointer.js";
+import { pruneHistory } from "../store/retention.js";
 import { traceOctokit } from "../github/trace-octokit.js";
 import type { ReadPaths } from "../telemetry/read-paths.js";
 import { ObservabilityReader, readPathsInProcess } from "../telemetry/read-paths.js";
@@ -70,6 +71,8 @@ function workerLog(app: Probot): WorkerLog {
 
 /** How often the failure rate and stuck tasks are looked for. */
 const alertSweepMs = 60_000;
+/** How often history past its retention is pruned. */
+const housekeepingMs = 3_600_000;
 
 export function createOrchestratorApp(options: OrchestratorOptions): OrchestratorApp {
   const clock = options.clock ?? systemClock;
@@ -78,6 +81,7 @@ export function createOrchestratorApp(options: OrchestratorOptions): Orchestrato
   let checkpointer: WalCheckpointer | undefined;
   let reconcileTimer: NodeJS.Timeout | undefined;
   let alertTimer: NodeJS.Timeout | undefined;
+  let housekeepingTimer: NodeJS.Timeout | undefined;
   let readPaths: ReadPaths | undefined;
 
   const tracing = options.tracing?.tracing ?? new Tracing();
@@ -208,6 +212,18 @@ export function createOrchestratorApp(options: OrchestratorOptions): Orchestrato
     sweep();
     alertTimer = setInterval(sweep, alertSweepMs);
     alertTimer.unref();
+    // History nothing reads back (old webhook deliveries, folded into counts first; done jobs) is pruned hourly.
+    const housekeep = (): void => {
+      try {
+        const pruned = pruneHistory(options.db, clock.now());
+        if (pruned.deliveries + pruned.jobs > 0) app.log.info(pruned, "pruned history past its retention");
+      } catch (error) {
+        app.log.error({ err: error }, "pruning history failed; it is tried again in an hour");
+      }
+    };
+    housekeep();
+    housekeepingTimer = setInterval(housekeep, housekeepingMs);
+    housekeepingTimer.unref();
     if (!options.settings.runWorker) {
       app.log.info("ORCHESTRATOR_WORKER=off: receiving webhooks only; another process runs the jobs");
       return;
@@ -223,6 +239,7 @@ export function createOrchestratorApp(options: OrchestratorOptions): Orchestrato
       worker = undefined;
       clearInterval(reconcileTimer);
       clearInterval(alertTimer);
+      clearInterval(housekeepingTimer);
       await readPaths?.stop();
       readPaths = undefined;
       await current?.stop();

@@ -30,3 +30,23 @@ export function setDeliveryOutcome(db: Db, deliveryId: string, outcome: string):
 export function countDeliveries(db: Db): number {
   return statement<[], { n: number }>(db, "SELECT count(*) AS n FROM webhook_deliveries").get()?.n ?? 0;
 }
+
+/** An outcome's class, as metrics count it: `ignored:not-labelled` is `ignored`. */
+export const outcomeClassSql = "CASE WHEN instr(outcome, ':') > 0 THEN substr(outcome, 1, instr(outcome, ':') - 1) ELSE outcome END";
+
+/**
+ * Deletes the deliveries received before `before`, first adding them to the counts by event and
+ * outcome class, in one transaction. Returns how many were deleted. A redelivery of a deleted one
+ * would be taken as new: keep far more than the few days GitHub offers redeliveries for.
+ */
+export function pruneDeliveries(db: Db, before: number): number {
+  return db.transaction(() => {
+    statement<[number]>(
+      db,
+      `INSERT INTO webhook_delivery_counts (event, outcome, n)
+       SELECT event, ${outcomeClassSql}, count(*) FROM webhook_deliveries WHERE received_at < ? GROUP BY 1, 2
+       ON CONFLICT (event, outcome) DO UPDATE SET n = n + excluded.n`,
+    ).run(before);
+    return statement<[number]>(db, "DELETE FROM webhook_deliveries WHERE received_at < ?").run(before).changes;
+  })();
+}

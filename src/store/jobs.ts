@@ -128,6 +128,14 @@ export function nextJobDueAt(db: Db): number | undefined {
   return row?.due ?? undefined;
 }
 
+/**
+ * Deletes jobs that finished well before `before`: done ones only (a dead job is evidence), and
+ * only those without a unique key (the row is what makes a second enqueue of that key a no-op).
+ */
+export function pruneFinishedJobs(db: Db, before: number): number {
+  return statement<[number]>(db, "DELETE FROM jobs WHERE state = 'done' AND unique_key IS NULL AND finished_at < ?").run(before).changes;
+}
+
 export function countJobs(db: Db, state: "pending" | "done" | "dead"): number {
   return statement<[string], { n: number }>(db, "SELECT count(*) AS n FROM jobs WHERE state = ?").get(state)?.n ?? 0;
 }

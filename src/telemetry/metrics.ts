@@ -10,6 +10,7 @@ import type { CircuitState } from "../engine/circuit-breaker.js";
 import type { Clock } from "../engine/clock.js";
 import { allTaskStates, TaskState } from "../engine/task-states.js";
 import { ciFailed, ciPassed, handToHuman } from "../engine/transitions.js";
+import { outcomeClassSql } from "../store/deliveries.js";
 import type { Db } from "../store/open-database.js";
 import { statement } from "../store/statement-cache.js";
 
@@ -76,9 +77,13 @@ const sql = {
       WHERE kind IN (@passed, @failed) OR (kind = @handed AND from_state = @awaitingCi)
       GROUP BY task_id)`,
   transitionsInto: "SELECT count(*) AS n FROM task_events WHERE to_state = ?",
+  // Deliveries past their retention live on as counts (see pruneDeliveries).
   webhooks: `
-    SELECT event, CASE WHEN instr(outcome, ':') > 0 THEN substr(outcome, 1, instr(outcome, ':') - 1) ELSE outcome END AS outcome, count(*) AS n
-    FROM webhook_deliveries GROUP BY 1, 2`,
+    SELECT event, outcome, sum(n) AS n FROM (
+      SELECT event, outcome, n FROM webhook_delivery_counts
+      UNION ALL
+      SELECT event, ${outcomeClassSql} AS outcome, count(*) AS n FROM webhook_deliveries GROUP BY 1, 2)
+    GROUP BY 1, 2`,
   // Runnable now: due, and not leased (a lapsed lease is claimable again, as claimJob sees it).
   readyJobs: "SELECT count(*) AS depth, min(run_at) AS oldest FROM jobs WHERE state = 'pending' AND run_at <= @now AND (locked_until IS NULL OR locked_until <= @now)",
   alerts: "SELECT kind, severity, count(*) AS n FROM alerts GROUP BY kind, severity",

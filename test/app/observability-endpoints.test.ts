@@ -11,6 +11,7 @@ import { createAppCredentials, startApp } from "../../src/sim/scenario/start-app
 import type { ScenarioResult } from "../../src/sim/scenario/scenario-result.js";
 import type { Db } from "../../src/store/open-database.js";
 import { openDatabase } from "../../src/store/open-database.js";
+import { countDeliveries, hasDelivery, recordDelivery } from "../../src/store/deliveries.js";
 
 const dashboardToken = "d".repeat(20) + "-dashboard-secret";
 const metricsToken = "m".repeat(20) + "-metrics-secret";
@@ -44,6 +45,24 @@ afterAll(async () => {
     db.close();
   }
   rmSync(tmp, { recursive: true, force: true });
+});
+
+describe("housekeeping", () => {
+  it("prunes a delivery past its retention when the app starts, and /metrics still counts it", async () => {
+    const db = openDatabase(databasePath);
+    const recent = countDeliveries(db);
+    recordDelivery(db, { deliveryId: "long-ago", event: "ping", action: null, installationId: null, receivedAt: 1 }, "ignored:ping");
+    db.close();
+
+    const app = await serve({});
+    const text = await (await fetch(`${app.baseUrl}/metrics`)).text();
+
+    const reader = openDatabase(databasePath);
+    expect(hasDelivery(reader, "long-ago")).toBe(false);
+    expect(countDeliveries(reader)).toBe(recent);
+    reader.close();
+    expect(text).toContain('orchestrator_webhooks_total{event="ping",outcome="ignored"} 1');
+  });
 });
 
 describe("/metrics", () => {

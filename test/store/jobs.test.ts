@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { TaskState } from "../../src/engine/task-states.js";
 import type { NewJob } from "../../src/store/jobs.js";
-import { buryExhaustedJobs, buryJob, claimJob, completeJob, countJobs, enqueueJob, extendLease, nextJobDueAt, retryJob } from "../../src/store/jobs.js";
+import { buryExhaustedJobs, buryJob, claimJob, completeJob, countJobs, enqueueJob, extendLease, nextJobDueAt, pruneFinishedJobs, retryJob } from "../../src/store/jobs.js";
 import type { Db } from "../../src/store/open-database.js";
 import { insertTask } from "../../src/store/tasks.js";
 import { sampleTask, useDatabase } from "../support/temp-database.js";
@@ -208,5 +208,24 @@ describe("the job queue", () => {
     expect(buryExhaustedJobs(db, 1_400)).toEqual([]);
     expect(stateOf(db, id)?.state).toBe("pending");
     expect(buryExhaustedJobs(db, 1_500)).toMatchObject([{ id }]);
+  });
+
+  it("prunes done jobs finished before the cut-off, keeping dead ones, pending ones and those whose unique key dedupes", () => {
+    const db = database();
+    const done = enqueued(db);
+    const keyed = enqueued(db, { uniqueKey: "reconcile-1" });
+    const dead = enqueued(db);
+    const recent = enqueued(db);
+    const pending = enqueued(db);
+    completeJob(db, done, 2_000);
+    completeJob(db, keyed, 2_000);
+    buryJob(db, dead, 2_000, "gave up");
+    completeJob(db, recent, 9_000);
+
+    expect(pruneFinishedJobs(db, 5_000)).toBe(1);
+
+    expect(stateOf(db, done)).toBeUndefined();
+    for (const kept of [keyed, dead, recent, pending]) expect(stateOf(db, kept)).toBeDefined();
+    expect(enqueueJob(db, job({ uniqueKey: "reconcile-1" }), 10_000)).toBeUndefined();
   });
 });

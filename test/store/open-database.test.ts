@@ -25,7 +25,7 @@ describe("openDatabase", () => {
     expect(latest).toBeGreaterThan(0);
     expect(userVersion(db)).toBe(latest);
     const tables = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map((t) => t.name);
-    expect(tables).toEqual(["alerts", "installations", "jobs", "model_calls", "spans", "task_artifacts", "task_events", "tasks", "webhook_deliveries"]);
+    expect(tables).toEqual(["alerts", "installations", "jobs", "model_calls", "spans", "task_artifacts", "task_events", "tasks", "webhook_deliveries", "webhook_delivery_counts"]);
     expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
     expect(db.pragma("foreign_keys", { simple: true })).toBe(1);
   });

@@ -21,7 +21,7 @@ import {
 } from "../../src/engine/transitions.js";
 import type { AlertKind, AlertSeverity } from "../../src/store/alerts.js";
 import { raiseAlert } from "../../src/store/alerts.js";
-import { recordDelivery, setDeliveryOutcome } from "../../src/store/deliveries.js";
+import { pruneDeliveries, recordDelivery, setDeliveryOutcome } from "../../src/store/deliveries.js";
 import { buryJob, claimJob, completeJob, enqueueJob } from "../../src/store/jobs.js";
 import { failModelCall, finishModelCall, startModelCall } from "../../src/store/model-calls.js";
 import type { Db } from "../../src/store/open-database.js";
@@ -452,6 +452,26 @@ describe("Prometheus metrics read from the store", () => {
 
     const samples = await scrape(metrics);
     expect(namedLike(samples, "orchestrator_webhooks_total").map((s) => [s.labels.event, s.labels.outcome, s.value])).toEqual([["issues", "task", 1]]);
+  });
+
+  it("keeps counting the deliveries pruned past their retention, so the counter never goes down", async () => {
+    const db = folder.open();
+    const delivery = (id: string, receivedAt: number): void => {
+      recordDelivery(db, { deliveryId: id, event: "issues", action: "labeled", installationId: 20, receivedAt }, "ignored:not-labelled");
+    };
+    delivery("old-1", 1_000);
+    delivery("old-2", 2_000);
+    delivery("new-1", 90_000);
+    const metrics = metricsOn(db, new ManualClock());
+    const before = valueOf(await scrape(metrics), "orchestrator_webhooks_total", { event: "issues", outcome: "ignored" });
+
+    expect(pruneDeliveries(db, 50_000)).toBe(2);
+    delivery("new-2", 95_000);
+
+    expect(before).toBe(3);
+    expect(valueOf(await scrape(metrics), "orchestrator_webhooks_total", { event: "issues", outcome: "ignored" })).toBe(4);
+    expect(pruneDeliveries(db, 100_000)).toBe(2);
+    expect(valueOf(await scrape(metrics), "orchestrator_webhooks_total", { event: "issues", outcome: "ignored" })).toBe(4);
   });
 
   it("renders valid text exposition: every line parses, every family has HELP and TYPE, process metrics included", async () => {
