@@ -184,7 +184,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
     read: () => byState(statement<[], { state: string; n: number }>(db, sql.tasksEntered).all()),
   });
   storedMetric(registry, "gauge", {
-    name: "orchestrator_tasks",
+    name: "orchestrator_tasks_in_state",
     help: "Tasks in each state now.",
     labelNames: ["state"],
     read: () => byState(statement<[], { state: string; n: number }>(db, sql.tasksNow).all()),

@@ -204,7 +204,7 @@ describe("Prometheus metrics read from the store", () => {
       failed: 0,
       needs_human: 2,
     });
-    const now = byLabel(samples, "orchestrator_tasks", "state");
+    const now = byLabel(samples, "orchestrator_tasks_in_state", "state");
     expect(Object.entries(now).filter(([, n]) => n > 0)).toEqual([
       ["fixing", 1],
       ["awaiting_review", 1],
@@ -490,7 +490,10 @@ describe("Prometheus metrics read from the store", () => {
       expect(types.has(family), `TYPE for ${family}`).toBe(true);
     }
     expect(types.get("orchestrator_tasks_total")).toBe("counter");
-    expect(types.get("orchestrator_tasks")).toBe("gauge");
+    expect(types.get("orchestrator_tasks_in_state")).toBe("gauge");
+    // Under OpenMetrics a counter's family drops `_total`: no other family may have that name.
+    const names = [...types.keys()];
+    for (const name of names.filter((n) => types.get(n) === "counter" && n.endsWith("_total"))) expect(names, name).not.toContain(name.slice(0, -"_total".length));
     expect(types.get("orchestrator_phase_duration_seconds")).toBe("histogram");
     expect(types.get("orchestrator_queue_lag_seconds")).toBe("gauge");
     expect(help.get("orchestrator_circuit_state")).toContain("0 closed, 1 half open, 2 open");
@@ -580,6 +583,6 @@ describe("Prometheus metrics read from the store", () => {
 
     expect(valueOf(samples, "orchestrator_ci_first_verdicts_total")).toBe(1);
     expect(valueOf(samples, "orchestrator_ci_first_pass_total")).toBe(0);
-    expect(valueOf(samples, "orchestrator_tasks", { state: TaskState.needsHuman })).toBe(2);
+    expect(valueOf(samples, "orchestrator_tasks_in_state", { state: TaskState.needsHuman })).toBe(2);
   });
 });

@@ -18,7 +18,7 @@ describe("ObservabilityReader", () => {
     const reader = new ObservabilityReader({ path: db.name, ...options });
     try {
       const text = await reader.render();
-      expect(text).toContain('orchestrator_tasks{state="planning"} 1');
+      expect(text).toContain('orchestrator_tasks_in_state{state="planning"} 1');
       expect(text).toContain('orchestrator_circuit_state{provider="openai"} 2');
       expect(text).toContain('orchestrator_circuit_state{provider="anthropic"} 0');
       // Process metrics come from this thread, not the reader's.
