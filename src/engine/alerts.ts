@@ -1,6 +1,6 @@
 import type { GitHubGateway } from "../github/github-gateway.js";
 import type { Alert, AlertSeverity } from "../store/alerts.js";
-import { markAlertNotified, raiseAlert } from "../store/alerts.js";
+import { claimAlert, markAlertNotified, raiseAlert, releaseAlertClaim } from "../store/alerts.js";
 import { enqueueJob } from "../store/jobs.js";
 import type { Db } from "../store/open-database.js";
 import { statement } from "../store/statement-cache.js";
@@ -61,18 +61,32 @@ export function raiseBudgetAlerts(deps: Pick<EngineDeps, "db" | "clock">, task: 
   return raised;
 }
 
-/** Posts an alert on its task's issue and records that it did; a retry after a crash between the two finds the comment by its marker. */
-export async function postAlertComment(deps: EngineDeps, github: GitHubGateway, task: Task, alert: Alert): Promise<void> {
+/** Longer than posting a comment takes; a claim held past it by a dead process lapses. */
+const alertClaimMs = 60_000;
+
+/**
+ * Posts an alert on its task's issue and records that it did. The alert job and the task's own
+ * report may both try: only the one that claims the alert posts; false for the other. A retry
+ * after a crash between posting and recording finds the comment by its marker.
+ */
+export async function postAlertComment(deps: EngineDeps, github: GitHubGateway, task: Task, alert: Alert): Promise<boolean> {
+  if (!claimAlert(deps.db, alert.id, deps.clock.now(), alertClaimMs)) return false;
   const marker = alertMarker(alert.key);
   const icon = alert.severity === "critical" ? "🛑" : "⚠️";
   const body = `${marker}\n${icon} **Orchestrator alert** (${alert.severity}): ${alert.message}`;
-  await github.upsertIssueComment({ owner: task.owner, repo: task.repo }, task.issueNumber, {
-    commentId: null,
-    marker,
-    body: githubRedaction(deps, task.id)(body),
-    since: new Date(alert.raisedAt - 60_000).toISOString(),
-  });
+  try {
+    await github.upsertIssueComment({ owner: task.owner, repo: task.repo }, task.issueNumber, {
+      commentId: null,
+      marker,
+      body: githubRedaction(deps, task.id)(body),
+      since: new Date(alert.raisedAt - 60_000).toISOString(),
+    });
+  } catch (error) {
+    releaseAlertClaim(deps.db, alert.id);
+    throw error;
+  }
   markAlertNotified(deps.db, alert.id, deps.clock.now());
+  return true;
 }
 
 /**

@@ -13,7 +13,7 @@ import { postAlertComment } from "./alerts.js";
 import { BudgetExceededError } from "./budget.js";
 import type { EngineDeps } from "./engine-deps.js";
 import { withTracing } from "./engine-deps.js";
-import { describeError, NeedsHumanError } from "./errors.js";
+import { describeError, NeedsHumanError, OrchestratorError } from "./errors.js";
 import {
   advanceJob,
   advancePayloadSchema,
@@ -126,7 +126,11 @@ async function runAlert(deps: EngineDeps, alertId: number): Promise<void> {
   const alert = getAlert(deps.db, alertId);
   const task = alert?.taskId ? getTask(deps.db, alert.taskId) : undefined;
   if (!alert || !task || alert.notifiedAt !== null) return;
-  await postAlertComment(deps, await deps.github(task.installationId), task, alert);
+  if (await postAlertComment(deps, await deps.github(task.installationId), task, alert)) return;
+  // The task's own report holds the alert: this job tries again until it is posted, by whichever.
+  if (getAlert(deps.db, alertId)?.notifiedAt === null) {
+    throw new OrchestratorError(`alert ${String(alertId)} is being posted by the task's own job; trying again`, { retryable: true, retryAfterMs: 60_000 });
+  }
 }
 
 /**

@@ -61,6 +61,24 @@ export function listUnnotifiedTaskAlerts(db: Db, taskId: number): Alert[] {
   return statement<[number], AlertRow>(db, "SELECT * FROM alerts WHERE task_id = ? AND notified_at IS NULL ORDER BY id").all(taskId).map(fromRow);
 }
 
+/**
+ * Claims an alert not yet posted for `leaseMs`: true for the one caller that gets it, false while
+ * another holds it or once it was posted. A claim whose holder died lapses with its lease.
+ */
+export function claimAlert(db: Db, id: number, now: number, leaseMs: number): boolean {
+  return (
+    statement<[number, number, number]>(
+      db,
+      "UPDATE alerts SET claimed_until = ? WHERE id = ? AND notified_at IS NULL AND (claimed_until IS NULL OR claimed_until <= ?)",
+    ).run(now + leaseMs, id, now).changes === 1
+  );
+}
+
+/** Gives up a claim, so the next try need not wait for its lease: posting failed. */
+export function releaseAlertClaim(db: Db, id: number): void {
+  statement<[number]>(db, "UPDATE alerts SET claimed_until = NULL WHERE id = ?").run(id);
+}
+
 export function markAlertNotified(db: Db, id: number, at: number): void {
   statement<[number, number]>(db, "UPDATE alerts SET notified_at = ? WHERE id = ? AND notified_at IS NULL").run(at, id);
 }
