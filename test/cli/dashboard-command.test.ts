@@ -8,6 +8,7 @@ import type { DashboardCommandIo, DashboardCommandOptions } from "../../src/cli/
 import { dashboardCommand } from "../../src/cli/dashboard-command.js";
 import { cancel, createTask, startPlanning } from "../../src/engine/transitions.js";
 import type { DashboardData } from "../../src/telemetry/dashboard-types.js";
+import { migrations } from "../../src/store/migrations/index.js";
 import { sampleTask, useTempFolder } from "../support/temp-database.js";
 
 const run = promisify(execFile);
@@ -94,7 +95,7 @@ describe("orchestrator dashboard", () => {
     old.close();
     const { code, err } = dashboard({ html: "d.html", databasePath: path });
     expect(code).toBe(2);
-    expect(err.join("\n")).toContain("has schema version 2; this build reads version 3. Start the app on it once");
+    expect(err.join("\n")).toContain(`has schema version 2; this build reads version ${String(migrations.at(-1)?.version)}. Start the app on it once`);
     const again = new Database(path, { readonly: true });
     expect(again.pragma("user_version", { simple: true })).toBe(2);
     again.close();
