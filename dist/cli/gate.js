@@ -42911,6 +42911,7 @@ function runCommand(command, options) {
 import { accessSync, constants, existsSync, statSync } from "node:fs";
 import { delimiter, isAbsolute, join, resolve } from "node:path";
 var timeoutMinutes = 30;
+var maxCommandBytes = 100 * 1024;
 var gate = { name: "semgrep", format: "semgrep" };
 var semgrepNotInstalledSkipped = "Semgrep is not installed; skipped (install it or set semgrep: required)";
 var semgrepNotInstalledRequired = "Semgrep is required (`gate: { semgrep: required }`) but no `semgrep` executable is on PATH. Install it with `pipx install semgrep` (or `pip install semgrep`), or set `semgrep: auto` to skip the scan when Semgrep is absent.";
@@ -42925,7 +42926,9 @@ async function runSemgrepGate(options) {
   }
   const targets = options.changedFiles === null ? ["."] : options.changedFiles.filter((file2) => existsSync(resolve(options.cwd, file2)));
   if (targets.length === 0) return { ...gate, required: true, conclusion: "success", exitCode: null, durationMs: 0, findings: [], problem: null };
-  const command = [executable, "scan", "--json", "--metrics=off", "--config", policy.semgrep_config, "--", ...targets].map(shellQuote).join(" ");
+  const commandFor = (paths) => [executable, "scan", "--json", "--metrics=off", "--config", policy.semgrep_config, "--", ...paths].map(shellQuote).join(" ");
+  const listed = commandFor(targets);
+  const command = Buffer.byteLength(listed) > maxCommandBytes ? commandFor(["."]) : listed;
   const result = await runCommand(command, { cwd: options.cwd, timeoutMs: timeoutMinutes * 6e4, ...options.env === void 0 ? {} : { env: options.env } });
   const base = { ...gate, required: true, exitCode: result.exitCode, durationMs: result.durationMs };
   if (result.timedOut) return { ...base, conclusion: "failure", findings: [], problem: `Semgrep did not finish within ${timeoutMinutes} minutes and was stopped` };

@@ -24,6 +24,8 @@ export interface SemgrepGateOptions {
 }
 
 const timeoutMinutes = 30;
+/** Below Linux's 128 KiB limit on one argument, which `sh -c <command>` is. */
+const maxCommandBytes = 100 * 1024;
 const gate = { name: "semgrep", format: "semgrep" } as const;
 
 export const semgrepNotInstalledSkipped = "Semgrep is not installed; skipped (install it or set semgrep: required)";
@@ -44,7 +46,11 @@ export async function runSemgrepGate(options: SemgrepGateOptions): Promise<GateO
   const targets = options.changedFiles === null ? ["."] : options.changedFiles.filter((file) => existsSync(resolve(options.cwd, file)));
   if (targets.length === 0) return { ...gate, required: true, conclusion: "success", exitCode: null, durationMs: 0, findings: [], problem: null };
 
-  const command = [executable, "scan", "--json", "--metrics=off", "--config", policy.semgrep_config, "--", ...targets].map(shellQuote).join(" ");
+  const commandFor = (paths: readonly string[]): string => [executable, "scan", "--json", "--metrics=off", "--config", policy.semgrep_config, "--", ...paths].map(shellQuote).join(" ");
+  // `sh -c` takes the command as one argument, and Linux refuses one longer than 128 KiB (E2BIG): a
+  // change too large to list is scanned whole, and the judge still fails only what the change added.
+  const listed = commandFor(targets);
+  const command = Buffer.byteLength(listed) > maxCommandBytes ? commandFor(["."]) : listed;
   const result = await runCommand(command, { cwd: options.cwd, timeoutMs: timeoutMinutes * 60_000, ...(options.env === undefined ? {} : { env: options.env }) });
   const base = { ...gate, required: true, exitCode: result.exitCode, durationMs: result.durationMs };
   if (result.timedOut) return { ...base, conclusion: "failure", findings: [], problem: `Semgrep did not finish within ${timeoutMinutes} minutes and was stopped` };

@@ -97,6 +97,18 @@ describe("runSemgrepGate with a stand-in semgrep on PATH", () => {
     expect(existsSync(join(cwd, "pwned"))).toBe(false);
   });
 
+  it("scans the whole repository when the changed files are too many to list on one command line", async () => {
+    const many = Array.from({ length: 3_000 }, (_, i) => `src/generated/a-rather-long-directory-name/module-${String(i).padStart(4, "0")}.js`);
+    const { cwd, env, argv } = setup({ files: many, output: readFileSync(scanJson, "utf8") });
+
+    const outcome = await runSemgrepGate({ cwd, env, policy: policy(), changedFiles: many, judge: judgeChanged(["src/rules/eval.js:9"]) });
+
+    expect(argv()).toEqual(["scan", "--json", "--metrics=off", "--config", "p/default", "--", "."]);
+    // The judge still decides: only a finding on a changed line fails.
+    expect(outcome).toMatchObject({ conclusion: "failure", problem: null });
+    expect(outcome?.findings.filter((f) => f.failing).map((f) => f.path)).toEqual(["src/rules/eval.js"]);
+  });
+
   it("succeeds without running Semgrep when no file changed", async () => {
     const { cwd, env, argv } = setup({ files: [], output: "" });
     const outcome = await runSemgrepGate({ cwd, env, policy: policy(), changedFiles: [], judge: judgeChanged([]) });
