@@ -74,6 +74,7 @@ const OPERATION_IDS = [
   "pulls/list-comments-for-review",
   "reactions/create-for-issue-comment",
   "users/get-authenticated",
+  "apps/delete-token",
 ] as const;
 
 const HTTP_METHODS = new Set(["get", "put", "post", "delete", "options", "head", "patch", "trace"]);

@@ -180,14 +180,18 @@ describe("Sign in with GitHub", () => {
     expect(data.contentType).toContain("application/json");
     expect(JSON.parse(data.text)).toMatchObject({ totals: expect.any(Object) as unknown, recentTasks: [] });
 
-    // GitHub saw the authorize page, the app's token exchange and its GET /user, and nothing it would refuse.
+    // GitHub saw the authorize page, the app's token exchange, its GET /user and the token's
+    // revocation, and nothing it would refuse.
     const seen = requestsSince(logged);
     expect(seen.map((r) => [r.operationId, r.method, r.path, r.status])).toEqual([
       [oauthAuthorizeOperation, "GET", "/login/oauth/authorize", 302],
       [oauthAccessTokenOperation, "POST", "/login/oauth/access_token", 200],
       ["users/get-authenticated", "GET", "/user", 200],
+      ["apps/delete-token", "DELETE", `/applications/${simApp.clientId ?? ""}/token`, 204],
     ]);
     expect(seen.filter((r) => r.invalid !== null || r.responseIssues.length > 0)).toEqual([]);
+    // The user token served its one question and no longer works.
+    expect([...github.world.userTokens.values()].filter((t) => t.login === "mona")).toEqual([]);
   });
 
   it("refuses a GitHub login that is not in ORCHESTRATOR_DASHBOARD_USERS: 403 and no session", async () => {

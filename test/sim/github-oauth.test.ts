@@ -245,3 +245,28 @@ describe("GET /user", () => {
     expect(lastRecord().invalid).toBe("The simulator does not implement repos/get for user access tokens.");
   });
 });
+
+describe("revoking a user token (DELETE /applications/{client_id}/token)", () => {
+  async function revoke(token: string, auth: { id: string; secret: string } = { id: CLIENT_ID, secret: CLIENT_SECRET }, clientId = CLIENT_ID): Promise<number> {
+    const response = await fetch(`${sim.urls.api}/applications/${clientId}/token`, {
+      method: "DELETE",
+      headers: { accept: "application/vnd.github+json", "content-type": "application/json", authorization: `Basic ${Buffer.from(`${auth.id}:${auth.secret}`).toString("base64")}` },
+      body: JSON.stringify({ access_token: token }),
+    });
+    await response.text();
+    return response.status;
+  }
+
+  it("ends the token at once for the app's own client credentials, and only for them", async () => {
+    const { access_token: token } = await exchangeJson({ ...credentials, code: await codeFor("mona") });
+
+    expect(await revoke(String(token), { id: CLIENT_ID, secret: "wrong" })).toBe(401);
+    expect((await getUser(`Bearer ${String(token)}`)).status).toBe(200);
+    expect(await revoke(String(token))).toBe(204);
+    expect(lastRecord()).toMatchObject({ operationId: "apps/delete-token", status: 204, invalid: null });
+
+    expect((await getUser(`Bearer ${String(token)}`)).status).toBe(401);
+    expect(await revoke(String(token))).toBe(422);
+    expect(await revoke(String(token), undefined, "Iv23liSomeoneElse")).toBe(404);
+  });
+});

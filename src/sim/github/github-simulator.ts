@@ -6,10 +6,11 @@ import { buildTarball } from "./codeload.js";
 import { answerGraphql } from "./graphql/answer-graphql.js";
 import { isJobLogPath, jobLogAt, jobLogOperation } from "./job-logs.js";
 import { answerOAuth, isOAuthPath } from "./oauth/index.js";
+import { findClient } from "./oauth/find-client.js";
 import type { MatchedOperation } from "./openapi/index.js";
 import { notFoundBody, OpenApiValidator, validationFailedBody } from "./openapi/index.js";
 import { codeloadOperation, RequestLog } from "./request-log.js";
-import { jwtOperations, routes, SimHttpError, userTokenOperations } from "./routes/index.js";
+import { clientOperations, jwtOperations, routes, SimHttpError, userTokenOperations } from "./routes/index.js";
 import type { RouteResult } from "./routes/index.js";
 import type { SimChange } from "./sim-changes.js";
 import type { SimApp, SimInstallation, SimUrls, SimUser } from "./sim-model.js";
@@ -185,6 +186,10 @@ export class GitHubSimulator {
       const verified = verifyAppJwt(this.world, credential);
       return "error" in verified ? verified : { app: verified.app, installation: null, user: null };
     }
+    if (clientOperations.has(op.operationId)) {
+      const client = this.#authenticateClient(req);
+      return client ? { app: client, installation: null, user: null } : { error: "Bad credentials" };
+    }
     const person = this.#authenticateUser(req);
     if (person) {
       if (userTokenOperations.has(op.operationId)) return person;
@@ -193,6 +198,16 @@ export class GitHubSimulator {
     }
     const installation = this.#authenticateInstallation(req);
     return "error" in installation ? installation : { ...installation, user: null };
+  }
+
+  /** An OAuth client by Basic authentication with its client id and secret. */
+  #authenticateClient(req: IncomingMessage): SimApp | undefined {
+    const [scheme = "", credential = ""] = (req.headers.authorization ?? "").split(" ");
+    if (scheme.toLowerCase() !== "basic") return undefined;
+    const decoded = Buffer.from(credential, "base64").toString("utf8");
+    const colon = decoded.indexOf(":");
+    const app = findClient(this.world, colon < 0 ? null : decoded.slice(0, colon));
+    return app?.clientSecret !== undefined && app.clientSecret === decoded.slice(colon + 1) ? app : undefined;
   }
 
   /** A user access token (`ghu_`) from the OAuth web flow: a person, through the app that signed them in. */
