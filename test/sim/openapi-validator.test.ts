@@ -62,8 +62,8 @@ function issueComment(user: unknown): Record<string, unknown> {
 describe("OpenApiValidator.load", () => {
   it("serves every operation the extraction script lists", () => {
     const ids = validator.operationIds();
-    expect(ids).toHaveLength(58);
-    expect(ids).toEqual(expect.arrayContaining(["git/get-ref", "pulls/create", "checks/list-for-ref", "actions/download-job-logs-for-workflow-run"]));
+    expect(ids).toHaveLength(59);
+    expect(ids).toEqual(expect.arrayContaining(["git/get-ref", "pulls/create", "checks/list-for-ref", "actions/download-job-logs-for-workflow-run", "apps/delete-token"]));
   });
 });
 
