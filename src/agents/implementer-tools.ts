@@ -19,6 +19,16 @@ export const deleteFileTool = defineTool("delete_file", "Delete a file.", z.obje
 export const finishSchema = z.object({
   summary: z.string().min(1).describe("What was changed, for the pull request description"),
   commitMessage: z.string().min(1).max(500).describe("A commit message: a short subject line, then a blank line and details if needed"),
+  replies: z
+    .array(
+      z.object({
+        thread: z.number().int().min(1).describe("The number of a review thread, as the review request numbers them"),
+        reply: z.string().min(1).max(2000).describe("What you did about that thread, or why you left it, in a sentence or two"),
+      }),
+    )
+    .max(50)
+    .optional()
+    .describe("When revising from a person's review: one reply per review thread"),
 });
 export type FinishInput = z.infer<typeof finishSchema>;
 

@@ -11,6 +11,8 @@ export const changeSetSchema = z.object({
     ]),
   ),
   refusals: z.array(z.string()),
+  /** The implementer's reply to each review thread it answered, by the thread's number in the review request. */
+  replies: z.array(z.object({ thread: z.number().int(), reply: z.string() })).optional(),
   /** When the change set was made: the commit's date, so a retried push makes the same commit. */
   at: z.number().optional(),
 });

@@ -74,6 +74,8 @@ export async function implementChange(deps: EngineDeps, task: Task, setting: Pha
     changeSet: {
       summary: result.finish.summary,
       commitMessage: result.finish.commitMessage,
+      // A later round (the code reviewer's) that says nothing of the threads keeps what was said of them.
+      ...((result.finish.replies ?? earlier?.replies) ? { replies: result.finish.replies ?? earlier?.replies } : {}),
       changes,
       refusals: [...(earlier?.refusals ?? []), ...workspace.refusals],
       at: clock.now(),

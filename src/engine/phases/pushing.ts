@@ -154,11 +154,17 @@ async function pushFollowUp(deps: EngineDeps, github: GitHubGateway, task: Task,
   })();
 }
 
-function threadReply(task: Task, request: RevisionRequest, changeSet: ChangeSet, path: string): string {
-  const touched = changeSet.changes.some((c) => c.path === path);
+/**
+ * The reply to one review thread: the commit that answers it and what the implementer said about
+ * that thread (its `replies`, by the thread's number in the request), or the revision's summary.
+ */
+export function threadReply(task: Task, request: RevisionRequest, changeSet: ChangeSet, thread: { readonly commentId: number; readonly path: string }): string {
+  const touched = changeSet.changes.some((c) => c.path === thread.path);
+  const n = request.threads.findIndex((t) => t.commentId === thread.commentId) + 1;
+  const own = changeSet.replies?.find((r) => r.thread === n)?.reply;
   return [
     threadReplyMarker(task.id, request.reviewId),
-    `Addressed in ${request.commitSha ?? "the next commit"}${touched ? ` (\`${path}\` changed)` : ""}: ${neutralizeGitHubReferences(request.summary ?? changeSet.summary)}`,
+    `Addressed in ${request.commitSha ?? "the next commit"}${touched ? ` (\`${thread.path}\` changed)` : ""}: ${neutralizeGitHubReferences(own ?? request.summary ?? changeSet.summary)}`,
   ].join("\n");
 }
 
@@ -179,7 +185,7 @@ async function answerThreads(deps: EngineDeps, github: GitHubGateway, task: Task
   const redact = githubRedaction(deps, task.id);
   const replied = [...request.replied];
   for (const thread of open) {
-    if (!answered.has(thread.commentId)) await github.replyToReviewComment(repoOf(task), task.prNumber, thread.commentId, redact(threadReply(task, request, changeSet, thread.path)));
+    if (!answered.has(thread.commentId)) await github.replyToReviewComment(repoOf(task), task.prNumber, thread.commentId, redact(threadReply(task, request, changeSet, thread)));
     replied.push(thread.commentId);
     saveArtifact(deps.db, task.id, "revision_requests", [...requests.slice(0, -1), { ...request, replied }], deps.clock.now());
   }

@@ -233,6 +233,10 @@ export function collectResult(input: {
   for (const text of input.scenario.expect.commentContains ?? []) {
     if (!comments.some((body) => body.includes(text))) extra.push(`no comment on the issue contains ${JSON.stringify(text)}`);
   }
+  const replies = [...repo.reviewComments.values()].filter((c) => c.inReplyTo !== null).map((c) => c.body);
+  for (const text of input.scenario.expect.threadReplyContains ?? []) {
+    if (!replies.some((body) => body.includes(text))) extra.push(`no reply to a review thread contains ${JSON.stringify(text)}`);
+  }
   const checked = checkExpectations(input.scenario, result);
   const failures = [...checked.failures, ...extra];
   return { ...result, expectations: { passed: failures.length === 0, failures } };

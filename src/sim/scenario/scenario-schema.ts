@@ -144,6 +144,8 @@ export const scenarioSchema = z.strictObject({
       revisions: z.number().int().min(0).optional(),
       /** Replies the app posted to review threads. */
       threadReplies: z.number().int().min(0).optional(),
+      /** Text each of which some reply to a review thread must contain. */
+      threadReplyContains: z.array(z.string()).optional(),
       /** Files changed by the pull request. */
       prFileCount: z.number().int().min(0).optional(),
       /** REST calls that wrote the pull request's content and opened it. */
