@@ -7,6 +7,7 @@ import type { ReadPaths } from "../telemetry/read-paths.js";
 import { renderDashboardHtml } from "../telemetry/render-dashboard-html.js";
 import type { DashboardAuth, DashboardViewer } from "./dashboard-auth.js";
 import { cookieHeader, isSecureRequest, oauthStateCookie, readCookies, sameSecret, sessionCookie } from "./dashboard-auth.js";
+import { revokeUserToken } from "./revoke-user-token.js";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 type Metrics = Pick<ReadPaths, "contentType" | "render">;
@@ -191,25 +192,6 @@ export function createDashboardHandler(options: DashboardHandlerOptions): Handle
       return;
     }
     let login: string;
-    /** Best effort: a failed revocation is logged, and the token expires on its own (8 hours). */
-    const revokeUserToken = async (oauth: { id: string; secret: string }, accessToken: string): Promise<void> => {
-      try {
-        const revoked = await fetchImpl(`${options.github.apiUrl}/applications/${encodeURIComponent(oauth.id)}/token`, {
-          method: "DELETE",
-          headers: {
-            accept: "application/vnd.github+json",
-            authorization: `Basic ${Buffer.from(`${oauth.id}:${oauth.secret}`).toString("base64")}`,
-            "content-type": "application/json",
-            "x-github-api-version": "2022-11-28",
-          },
-          body: JSON.stringify({ access_token: accessToken }),
-          signal: AbortSignal.timeout(githubTimeoutMs),
-        });
-        if (revoked.status !== 204) options.onError(new Error(`GitHub answered ${revoked.status} to revoking the sign-in's user token; it expires on its own`));
-      } catch (error) {
-        options.onError(error);
-      }
-    };
     try {
       const tokenResponse = await fetchImpl(`${options.github.webUrl}/login/oauth/access_token`, {
         method: "POST",
@@ -237,7 +219,8 @@ export function createDashboardHandler(options: DashboardHandlerOptions): Handle
       });
       const user = userSchema.safeParse(await userResponse.json());
       // The token was wanted for this one question: revoked now, it cannot be used again if it leaks.
-      await revokeUserToken(client, token.data.access_token);
+      const revocation = await revokeUserToken({ fetch: fetchImpl, apiUrl: options.github.apiUrl, client, accessToken: token.data.access_token, timeoutMs: githubTimeoutMs });
+      if (revocation !== undefined) options.onError(revocation);
       if (!userResponse.ok || !user.success) {
         options.onError(new Error(`GET ${options.github.apiUrl}/user answered ${userResponse.status} during dashboard sign-in`));
         refuse(502, "GitHub did not say who signed in. Try again.");
