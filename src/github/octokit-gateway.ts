@@ -1,7 +1,6 @@
 import type { Octokit } from "@octokit/rest";
 import { z } from "zod";
 import type { RepoSnapshot } from "../context/repo-snapshot.js";
-import { unpackTarball } from "../context/unpack-tarball.js";
 import type {
   CheckAnnotation,
   CheckRunSummary,
@@ -18,6 +17,7 @@ import type {
 import { permissionLevels } from "./github-gateway.js";
 import { classifyGitHubError, GitHubError, githubStatus } from "./github-errors.js";
 import { checkRunsSchema, toCheckRunSummary } from "./check-run-schemas.js";
+import { downloadSnapshot } from "./download-snapshot.js";
 import { markReadyForReview, queryReviewThreads } from "./graphql-requests.js";
 import { annotationLevels, annotationsSchema, branchSchema, commentSchema, contentSchema, gitCommitSchema, idSchema, mergeSchema, permissionSchema, pullSchema, pullStateSchema, refSchema, reviewsSchema, shaSchema } from "./rest-schemas.js";
 
@@ -62,11 +62,11 @@ export class OctokitGateway implements GitHubGateway {
       this.#octokit.request("GET /repos/{owner}/{repo}/branches/{branch}", { ...repo, branch }),
     );
     const head = branchSchema.parse(data).commit;
-    return this.#download(repo, branch, head.sha, head.commit.tree.sha);
+    return downloadSnapshot(this.#octokit, repo, { branch, commitSha: head.sha, treeSha: head.commit.tree.sha });
   }
 
   async readSnapshotAt(repo: RepoRef, branch: string, commitSha: string): Promise<RepoSnapshot> {
-    return this.#download(repo, branch, commitSha, await this.getCommitTree(repo, commitSha));
+    return downloadSnapshot(this.#octokit, repo, { branch, commitSha, treeSha: await this.getCommitTree(repo, commitSha) });
   }
 
   async getCommitTree(repo: RepoRef, commitSha: string): Promise<string> {
@@ -74,19 +74,6 @@ export class OctokitGateway implements GitHubGateway {
       this.#octokit.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { ...repo, commit_sha: commitSha }),
     );
     return gitCommitSchema.parse(data).tree.sha;
-  }
-
-  async #download(repo: RepoRef, branch: string, commitSha: string, treeSha: string): Promise<RepoSnapshot> {
-    const archive = await this.#call(`download ${repo.owner}/${repo.repo} at ${commitSha}`, () =>
-      this.#octokit.request("GET /repos/{owner}/{repo}/tarball/{ref}", { ...repo, ref: commitSha }),
-    );
-    if (!(archive.data instanceof ArrayBuffer)) {
-      throw new GitHubError(`The archive of ${repo.owner}/${repo.repo}@${commitSha} came back as ${typeof archive.data}, not bytes.`, archive.status, {
-        retryable: false,
-      });
-    }
-    const files = await unpackTarball(new Uint8Array(archive.data));
-    return { ...repo, branch, commitSha, treeSha, files };
   }
 
   async commitFiles(repo: RepoRef, commit: CommitRequest): Promise<{ commitSha: string }> {
